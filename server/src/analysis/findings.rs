@@ -1,0 +1,432 @@
+//! The findings of §3.2 and §3.3 for the top layer of a model, from the per-point tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ir::{CatId, Model};
+use super::judge::{Outcome, RuleRef};
+use super::points::{bit, ones, PointSpace};
+use super::tables::{effect_bits, Below, LayerTables, ALLOW_BIT, NONE, PROHIBIT_BIT};
+use crate::model::Effect;
+
+/// An example point: a leaf and a value index per attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    pub leaf: CatId,
+    pub values: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redundancy {
+    /// An exact repeat of an earlier rule (`by` names it).
+    Duplicate,
+    /// Never decides, and the rules that do (`by`) have the same effect.
+    NeverDecides,
+    /// Where it decides, the verdict without it is the same (from `by`, or the default when
+    /// `by` is empty).
+    SameWithout,
+    /// Every safeguard it asks for is already owed through `by` wherever it applies.
+    Covered,
+}
+
+/// One finding about a rule of the top layer (indices into that layer's rules).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    Conflict { rule: u32, others: Vec<u32>, witness: Witness },
+    LayerViolation { rule: u32, witness: Witness },
+    Shadowed { rule: u32, by: Vec<RuleRef> },
+    Dead { rule: u32 },
+    Redundant { rule: u32, reason: Redundancy, by: Vec<RuleRef> },
+}
+
+impl Finding {
+    pub fn rule(&self) -> u32 {
+        match self {
+            Finding::Conflict { rule, .. }
+            | Finding::LayerViolation { rule, .. }
+            | Finding::Shadowed { rule, .. }
+            | Finding::Dead { rule }
+            | Finding::Redundant { rule, .. } => *rule,
+        }
+    }
+}
+
+/// How many rules a finding's related list names at most.
+const MAX_RELATED: usize = 8;
+
+pub(super) struct Context<'a> {
+    pub model: &'a Model,
+    pub space: &'a PointSpace,
+    /// Tables of every layer, base first; the last is the layer the findings are about.
+    pub layers: &'a [LayerTables],
+}
+
+impl Context<'_> {
+    fn top_index(&self) -> u32 {
+        self.layers.len() as u32 - 1
+    }
+
+    fn top(&self) -> &LayerTables {
+        self.layers.last().expect("a model has a layer")
+    }
+
+    fn base(&self) -> Option<&LayerTables> {
+        self.layers.len().checked_sub(2).map(|i| &self.layers[i])
+    }
+
+    fn points(&self) -> usize {
+        self.space.len()
+    }
+
+    fn own(&self, index: u32) -> RuleRef {
+        RuleRef { layer: self.top_index(), index }
+    }
+
+    fn witness(&self, leaf: usize, point: usize) -> Witness {
+        Witness { leaf: leaf as CatId, values: self.space.values_of(point) }
+    }
+
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut below = Below::build(self.model, self.points(), self.top(), self.base());
+        let (conflicts, violations) = self.conflicts_and_violations();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut provided = None;
+        let rules = &self.model.layers.last().expect("a model has a layer").rules;
+        let mut removed = vec![false; rules.len()];
+        for i in self.processing_order() {
+            let rule = &rules[i as usize];
+            // An exact repeat is involved wherever the rule it repeats is.
+            let original = self.top().duplicate_of[i as usize];
+            let same = original.unwrap_or(i);
+            if let Some((others, witness)) = conflicts.get(&same) {
+                let others = others.iter().copied().chain(original).filter(|&o| o != i).collect();
+                findings.push(Finding::Conflict { rule: i, others, witness: witness.clone() });
+                continue;
+            }
+            if let Some(witness) = violations.get(&same) {
+                findings.push(Finding::LayerViolation { rule: i, witness: witness.clone() });
+                continue;
+            }
+            if let Some(first) = original {
+                let by = vec![self.own(first)];
+                findings.push(Finding::Redundant { rule: i, reason: Redundancy::Duplicate, by });
+                continue;
+            }
+            if rule.effect == Effect::Require {
+                let provided = provided.get_or_insert_with(|| self.provided_above());
+                findings.extend(self.requirement_finding(i, &below, provided));
+                continue;
+            }
+            let finding = self.decision_finding(i, &mut below, &mut removed);
+            findings.extend(finding);
+        }
+        findings.sort_by_key(Finding::rule);
+        findings
+    }
+
+    /// Deeper categories first, later rules first within one: a redundant rule is taken out
+    /// before the broader or earlier rules it falls back to are judged, so that every rule
+    /// reported redundant can be removed at once.
+    fn processing_order(&self) -> Vec<u32> {
+        let rules = &self.model.layers.last().expect("a model has a layer").rules;
+        let depth = |r: &u32| self.model.categories.name(rules[*r as usize].category).matches('.').count();
+        let mut order: Vec<u32> = (0..rules.len() as u32).collect();
+        order.sort_by(|a, b| depth(b).cmp(&depth(a)).then(b.cmp(a)));
+        order
+    }
+
+    /// One pass over every leaf and point: ambiguous decisions, and allows over a prohibiting
+    /// base. Each rule keeps its first example.
+    #[allow(clippy::type_complexity)]
+    fn conflicts_and_violations(&self) -> (BTreeMap<u32, (Vec<u32>, Witness)>, BTreeMap<u32, Witness>) {
+        let (cats, points) = (&self.model.categories, self.points());
+        let mut conflicts = BTreeMap::new();
+        let mut violations = BTreeMap::new();
+        for leaf in (0..cats.len()).filter(|&n| cats.children[n].is_empty()) {
+            for p in 0..points {
+                let cell = leaf * points + p;
+                let Some(d) = self.top().decision_at(cell, points) else { continue };
+                if d.outcome == Outcome::Ambiguous {
+                    for &r in &d.rules {
+                        conflicts.entry(r).or_insert_with(|| {
+                            let others = d.rules.iter().copied().filter(|&o| o != r).collect();
+                            (others, self.witness(leaf, p))
+                        });
+                    }
+                }
+                let base_prohibits = self.base().is_some_and(|b| !b.fin[cell].is_allowed());
+                if base_prohibits && d.outcome == Outcome::Allow {
+                    for &r in &d.rules {
+                        violations.entry(r).or_insert_with(|| self.witness(leaf, p));
+                    }
+                }
+            }
+        }
+        (conflicts, violations)
+    }
+
+    /// Shadowed or redundant, for a `prohibit`/`allow` rule. Redundant means both that
+    /// removing the rule alone changes nothing and that removing it after the rules already
+    /// found redundant changes nothing, so each reported rule can go, and all of them at once.
+    /// A rule found redundant is removed, and the leaves that took its decision are handed to
+    /// the ancestor decision they now fall back to.
+    fn decision_finding(&self, i: u32, below: &mut Below, removed: &mut [bool]) -> Option<Finding> {
+        let top = self.top();
+        let rules = &self.model.layers.last().expect("a model has a layer").rules;
+        let n = rules[i as usize].category as usize;
+        let points = self.points();
+        let applies = &top.applies[i as usize];
+        let as_written = vec![false; removed.len()];
+        let decides_as_written = self.decides_at(i, &below.used_as_written, &as_written);
+        let other = match rules[i as usize].effect {
+            Effect::Allow => PROHIBIT_BIT,
+            _ => ALLOW_BIT,
+        };
+        if decides_as_written.is_empty() && ones(applies).any(|p| below.effects[n * points + p] & other != 0) {
+            return Some(Finding::Shadowed { rule: i, by: self.deciders_below(n, applies, other) });
+        }
+        let alone = self.same_without(i, &decides_as_written, &below.live_as_written, &as_written)?;
+        let decides_now = self.decides_at(i, &below.used, removed);
+        let after_others = self.same_without(i, &decides_now, &below.live, removed)?;
+        removed[i as usize] = true;
+        self.hand_down(n, &decides_now, below, removed);
+        Some(if decides_as_written.is_empty() {
+            let by = self.deciders_below(n, applies, ALLOW_BIT | PROHIBIT_BIT);
+            Finding::Redundant { rule: i, reason: Redundancy::NeverDecides, by }
+        } else {
+            let by = alone.or(after_others).unwrap_or_default();
+            Finding::Redundant { rule: i, reason: Redundancy::SameWithout, by }
+        })
+    }
+
+    /// The points where rule `i` is among the deciding rules of a leaf, given `used` and the
+    /// rules `removed`.
+    fn decides_at(&self, i: u32, used: &[bool], removed: &[bool]) -> Vec<usize> {
+        let top = self.top();
+        let n = self.model.layers.last().expect("a model has a layer").rules[i as usize].category as usize;
+        let points = self.points();
+        ones(&top.applies[i as usize])
+            .filter(|&p| used[n * points + p] && self.deciding_at(n, p, removed, None).contains(&i))
+            .collect()
+    }
+
+    /// `Some(fallback rules at the first point)` when, at every live point where rule `i`
+    /// decides, the outcome without it is the same; `None` when some outcome changes.
+    fn same_without(&self, i: u32, decides: &[usize], live: &[bool], removed: &[bool]) -> Option<Option<Vec<RuleRef>>> {
+        let n = self.model.layers.last().expect("a model has a layer").rules[i as usize].category as usize;
+        let points = self.points();
+        let mut first = None;
+        for &p in decides.iter().filter(|&&p| live[n * points + p]) {
+            let with = self.outcome_of(&self.deciding_at(n, p, removed, None));
+            let (without, by) = self.outcome_without(i, n, p, removed);
+            if with != Some(without) {
+                return None;
+            }
+            first.get_or_insert(by);
+        }
+        Some(first)
+    }
+
+    /// After a removal at `n`: where no rule there decides any more, the leaves fall back to
+    /// the nearest ancestor decision, which now counts as used by them.
+    fn hand_down(&self, n: usize, decided: &[usize], below: &mut Below, removed: &[bool]) {
+        let points = self.points();
+        for &p in decided {
+            if !self.deciding_at(n, p, removed, None).is_empty() {
+                continue;
+            }
+            let inherited = self.model.categories.parent[n].map(|a| self.top().eff[a as usize * points + p]);
+            if let Some(node) = inherited.filter(|&node| node != NONE) {
+                let (from, to) = (n * points + p, node as usize * points + p);
+                below.used[to] = true;
+                below.live[to] |= below.live[from];
+            }
+        }
+    }
+
+    /// The layer's deciding rules at node `n`, point `p`, among those not removed (nor
+    /// `except`): the applicable ones no narrower applicable one beats.
+    fn deciding_at(&self, n: usize, p: usize, removed: &[bool], except: Option<u32>) -> Vec<u32> {
+        let top = self.top();
+        let applicable: Vec<u32> = top.deciders_at[n]
+            .iter()
+            .copied()
+            .filter(|&r| !removed[r as usize] && Some(r) != except && bit(&top.applies[r as usize], p))
+            .collect();
+        applicable
+            .iter()
+            .copied()
+            .filter(|&a| {
+                let ab = &top.applies[a as usize];
+                !applicable.iter().any(|&b| {
+                    let bb = &top.applies[b as usize];
+                    bb != ab && super::points::is_subset(bb, ab)
+                })
+            })
+            .collect()
+    }
+
+    fn outcome_of(&self, deciding: &[u32]) -> Option<Outcome> {
+        let rules = &self.model.layers.last().expect("a model has a layer").rules;
+        Outcome::of_effects(deciding.iter().map(|&r| rules[r as usize].effect))
+    }
+
+    /// The layer's outcome at node `n`, point `p`, were rule `i` removed too, and the rules
+    /// that would then decide (none: the layer's default, or the bases' allow).
+    fn outcome_without(&self, i: u32, n: usize, p: usize, removed: &[bool]) -> (Outcome, Vec<RuleRef>) {
+        let deciding = self.deciding_at(n, p, removed, Some(i));
+        if let Some(outcome) = self.outcome_of(&deciding) {
+            return (outcome, deciding.into_iter().map(|r| self.own(r)).collect());
+        }
+        let points = self.points();
+        let top = self.top();
+        let inherited = self.model.categories.parent[n]
+            .map(|parent| top.eff[parent as usize * points + p])
+            .filter(|&node| node != NONE)
+            .and_then(|node| top.decision_of(node, p));
+        match inherited {
+            Some(d) => (d.outcome, d.rules.iter().map(|&r| self.own(r)).collect()),
+            None => {
+                let default = self.model.layers.last().and_then(|l| l.default);
+                (default.map_or(Outcome::Allow, Outcome::of_effect), Vec::new())
+            }
+        }
+    }
+
+    /// The rules of the layer deciding, with one of `effects`, at the leaves below `n` for the
+    /// points in `at`.
+    fn deciders_below(&self, n: usize, at: &[u64], effects: u8) -> Vec<RuleRef> {
+        let points = self.points();
+        let mut found = BTreeSet::new();
+        'leaves: for leaf in self.model.categories.leaves_under(n as CatId) {
+            for p in ones(at) {
+                let cell = leaf as usize * points + p;
+                if let Some(d) = self.top().decision_at(cell, points)
+                    && effect_bits(d.outcome) & effects != 0
+                {
+                    found.extend(d.rules.iter().map(|&r| self.own(r)));
+                    if found.len() >= MAX_RELATED {
+                        break 'leaves;
+                    }
+                }
+            }
+        }
+        found.into_iter().take(MAX_RELATED).collect()
+    }
+
+    fn requirement_finding(&self, i: u32, below: &Below, provided: &Provided) -> Option<Finding> {
+        let top = self.top();
+        let rules = &self.model.layers.last().expect("a model has a layer").rules;
+        let rule = &rules[i as usize];
+        let n = rule.category as usize;
+        let points = self.points();
+        let applies = &top.applies[i as usize];
+        let mut allowed = ones(applies).filter(|&p| below.allowed[n * points + p]).peekable();
+        if allowed.peek().is_none() {
+            return Some(Finding::Dead { rule: i });
+        }
+        let mut by = BTreeSet::new();
+        for p in allowed {
+            let mut have = provided.at(n * points + p).to_vec();
+            for r in self.prior_at_node(i, n, p) {
+                by.insert(r);
+                for &s in &self.model.layers[r.layer as usize].rules[r.index as usize].safeguards {
+                    have[s as usize / 64] |= 1 << (s % 64);
+                }
+            }
+            if rule.safeguards.iter().any(|&s| have[s as usize / 64] >> (s % 64) & 1 == 0) {
+                return None;
+            }
+        }
+        by.extend(self.providers_above(n, &rule.safeguards, applies));
+        let by = by.into_iter().take(MAX_RELATED).collect();
+        Some(Finding::Redundant { rule: i, reason: Redundancy::Covered, by })
+    }
+
+    /// `require` rules at `n` itself, applicable at `p`, that take precedence over rule `i` for
+    /// the redundancy tie-break: every base layer's, and the layer's own with a wider `when`,
+    /// or the same `when` and more safeguards (exact repeats are duplicates already).
+    fn prior_at_node(&self, i: u32, n: usize, p: usize) -> Vec<RuleRef> {
+        let top_layer = self.top_index();
+        let mine = &self.model.layers[top_layer as usize].rules[i as usize];
+        let my_bits = &self.top().applies[i as usize];
+        let mut prior = Vec::new();
+        for (layer, tables) in self.layers.iter().enumerate() {
+            for &r in &tables.requires_at[n] {
+                let r = r as usize;
+                let rule = &self.model.layers[layer].rules[r];
+                let bits = &tables.applies[r];
+                if (layer as u32 == top_layer && r as u32 == i) || !bit(bits, p) {
+                    continue;
+                }
+                let covers = |a: &[u32], b: &[u32]| a.iter().all(|s| b.contains(s));
+                let wins = layer as u32 != top_layer
+                    || (bits != my_bits && super::points::is_subset(my_bits, bits))
+                    || (bits == my_bits
+                        && covers(&mine.safeguards, &rule.safeguards)
+                        && !covers(&rule.safeguards, &mine.safeguards));
+                if wins {
+                    prior.push(RuleRef { layer: layer as u32, index: r as u32 });
+                }
+            }
+        }
+        prior
+    }
+
+    /// `require` rules at strict ancestors of `n` providing any of `safeguards` at a point of
+    /// `at`: the related information of a covered requirement.
+    fn providers_above(&self, n: usize, safeguards: &[u32], at: &[u64]) -> Vec<RuleRef> {
+        let mut found = Vec::new();
+        let mut node = self.model.categories.parent[n];
+        while let Some(a) = node {
+            for (layer, tables) in self.layers.iter().enumerate() {
+                for &r in &tables.requires_at[a as usize] {
+                    let rule = &self.model.layers[layer].rules[r as usize];
+                    let overlaps = tables.applies[r as usize].iter().zip(at).any(|(x, y)| x & y != 0);
+                    if overlaps && rule.safeguards.iter().any(|s| safeguards.contains(s)) {
+                        found.push(RuleRef { layer: layer as u32, index: r });
+                    }
+                }
+            }
+            node = self.model.categories.parent[a as usize];
+        }
+        found
+    }
+
+    /// Per cell, the safeguards owed through `require` rules (of every layer) at strict
+    /// ancestors of the node, as a bit set.
+    fn provided_above(&self) -> Provided {
+        let cats = &self.model.categories;
+        let points = self.points();
+        let words = self.model.safeguards.len().div_ceil(64).max(1);
+        let mut bits = vec![0u64; cats.len() * points * words];
+        for n in 0..cats.len() {
+            let Some(parent) = cats.parent[n] else { continue };
+            let parent = parent as usize;
+            for p in 0..points {
+                let (to, from) = ((n * points + p) * words, (parent * points + p) * words);
+                for w in 0..words {
+                    bits[to + w] = bits[from + w];
+                }
+                for (layer, tables) in self.layers.iter().enumerate() {
+                    for &r in tables.requires_at[parent].iter().filter(|&&r| bit(&tables.applies[r as usize], p)) {
+                        for &s in &self.model.layers[layer].rules[r as usize].safeguards {
+                            bits[to + s as usize / 64] |= 1 << (s % 64);
+                        }
+                    }
+                }
+            }
+        }
+        Provided { words, bits }
+    }
+}
+
+struct Provided {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl Provided {
+    fn at(&self, cell: usize) -> &[u64] {
+        &self.bits[cell * self.words..(cell + 1) * self.words]
+    }
+}

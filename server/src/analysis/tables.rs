@@ -1,0 +1,268 @@
+//! Exhaustive per-point tables for the policy findings of §3.2–§3.3.
+//!
+//! Rather than comparing rules pairwise, each layer gets, for every category node and every
+//! point of the compressed [`PointSpace`], the node whose local decision holds there
+//! (`eff`) and the composed outcome (`fin`). One top-down pass fills them; the cost is
+//! `categories × points + rules × points`, near-linear in the number of rules. Only rules at
+//! the same category are compared with each other, to find which `when` is narrower.
+
+use std::collections::HashMap;
+
+use super::ir::{CatId, Model};
+use super::judge::Outcome;
+use super::points::{bit, bits_new, is_subset, Bits, PointSpace};
+use crate::model::Effect;
+
+/// No rule decides here.
+pub const NONE: u32 = u32::MAX;
+
+/// A set of rules deciding together at a node, and what they decide.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Indices into the layer's rules, ascending.
+    pub rules: Vec<u32>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+pub struct LayerTables {
+    /// Per rule: the points where its `when` holds.
+    pub applies: Vec<Bits>,
+    /// Per `prohibit`/`allow` rule: the points where no narrower rule at its category beats it.
+    pub unbeaten: Vec<Bits>,
+    /// Per rule: the earlier rule it repeats exactly (same category, effect, `when` and
+    /// safeguards), which alone takes part in the analysis.
+    pub duplicate_of: Vec<Option<u32>>,
+    /// Per node: the layer's `prohibit`/`allow` rules there (duplicates left out).
+    pub deciders_at: Vec<Vec<u32>>,
+    /// Per node: the layer's `require` rules there (duplicates left out).
+    pub requires_at: Vec<Vec<u32>>,
+    /// Per node with deciding rules: the decision at each point (`NONE` where none applies).
+    pub local: Vec<Option<Box<[u32]>>>,
+    pub decisions: Vec<Decision>,
+    /// `eff[n * points + p]`: the node whose local decision holds at `n` (itself or an
+    /// ancestor), or `NONE`.
+    pub eff: Vec<u32>,
+    /// `fin[n * points + p]`: the composed outcome of this layer over its bases.
+    pub fin: Vec<Outcome>,
+}
+
+impl LayerTables {
+    pub fn build(model: &Model, space: &PointSpace, layer: usize, base: Option<&LayerTables>) -> Self {
+        let points = space.len();
+        let rules = &model.layers[layer].rules;
+        let applies: Vec<Bits> = rules.iter().map(|r| space.bits_of(&r.when)).collect();
+        let duplicate_of = find_duplicates(model, layer, &applies);
+        let mut deciders_at = vec![Vec::new(); model.categories.len()];
+        let mut requires_at = vec![Vec::new(); model.categories.len()];
+        for (i, rule) in rules.iter().enumerate().filter(|(i, _)| duplicate_of[*i].is_none()) {
+            let at = if rule.effect == Effect::Require { &mut requires_at } else { &mut deciders_at };
+            at[rule.category as usize].push(i as u32);
+        }
+        let unbeaten = unbeaten_points(rules.len(), &applies, &deciders_at);
+        let mut tables = LayerTables {
+            applies,
+            unbeaten,
+            duplicate_of,
+            deciders_at,
+            requires_at,
+            local: Vec::new(),
+            decisions: Vec::new(),
+            eff: Vec::new(),
+            fin: Vec::new(),
+        };
+        tables.build_local(model, layer, points);
+        tables.build_effective(model, points);
+        tables.build_final(model, layer, points, base);
+        tables
+    }
+
+    fn build_local(&mut self, model: &Model, layer: usize, points: usize) {
+        let rules = &model.layers[layer].rules;
+        let mut interned: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut local = Vec::with_capacity(self.deciders_at.len());
+        for at in &self.deciders_at {
+            if at.is_empty() {
+                local.push(None);
+                continue;
+            }
+            let mut row = vec![NONE; points].into_boxed_slice();
+            for (p, cell) in row.iter_mut().enumerate() {
+                let deciding: Vec<u32> = at.iter().copied().filter(|&r| bit(&self.unbeaten[r as usize], p)).collect();
+                if deciding.is_empty() {
+                    continue;
+                }
+                let next = self.decisions.len() as u32;
+                *cell = *interned.entry(deciding).or_insert_with_key(|rules_here| {
+                    let outcome = Outcome::of_effects(rules_here.iter().map(|&r| rules[r as usize].effect))
+                        .expect("a decision has at least one rule");
+                    self.decisions.push(Decision { rules: rules_here.clone(), outcome });
+                    next
+                });
+            }
+            local.push(Some(row));
+        }
+        self.local = local;
+    }
+
+    /// Top-down: a node's decision is its own where it has one, else its parent's.
+    fn build_effective(&mut self, model: &Model, points: usize) {
+        let cats = &model.categories;
+        let mut eff = vec![NONE; cats.len() * points];
+        for n in 0..cats.len() {
+            let (done, rest) = eff.split_at_mut(n * points);
+            let row = &mut rest[..points];
+            if let Some(parent) = cats.parent[n] {
+                let p0 = parent as usize * points;
+                row.copy_from_slice(&done[p0..p0 + points]);
+            }
+            if let Some(local) = &self.local[n] {
+                for (cell, &d) in row.iter_mut().zip(local.iter()) {
+                    if d != NONE {
+                        *cell = n as u32;
+                    }
+                }
+            }
+        }
+        self.eff = eff;
+    }
+
+    fn build_final(&mut self, model: &Model, layer: usize, points: usize, base: Option<&LayerTables>) {
+        let default = model.layers[layer].default.map(Outcome::of_effect);
+        let fin = (0..self.eff.len())
+            .map(|cell| {
+                let below = base.map(|b| b.fin[cell]);
+                if below.is_some_and(|o| !o.is_allowed()) {
+                    return below.unwrap_or(Outcome::Prohibit);
+                }
+                match self.decision_at(cell, points) {
+                    Some(d) => d.outcome,
+                    None => default.or(below).unwrap_or(Outcome::Allow),
+                }
+            })
+            .collect();
+        self.fin = fin;
+    }
+
+    /// The layer's decision at a cell (`node * points + point`), if any of its rules decides.
+    pub fn decision_at(&self, cell: usize, points: usize) -> Option<&Decision> {
+        let node = self.eff[cell];
+        (node != NONE).then(|| self.decision_of(node as CatId, cell % points)).flatten()
+    }
+
+    /// The local decision of `node` at `point`.
+    pub fn decision_of(&self, node: CatId, point: usize) -> Option<&Decision> {
+        let d = self.local[node as usize].as_ref()?[point];
+        (d != NONE).then(|| &self.decisions[d as usize])
+    }
+}
+
+/// Exact repeats of an earlier rule of the layer; the later one is the redundant one.
+fn find_duplicates(model: &Model, layer: usize, applies: &[Bits]) -> Vec<Option<u32>> {
+    let rules = &model.layers[layer].rules;
+    let mut first: HashMap<(CatId, u8, &[u64], Vec<u32>), u32> = HashMap::new();
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut safeguards = r.safeguards.clone();
+            safeguards.sort_unstable();
+            safeguards.dedup();
+            let key = (r.category, r.effect as u8, applies[i].as_slice(), safeguards);
+            let earlier = *first.entry(key).or_insert(i as u32);
+            (earlier != i as u32).then_some(earlier)
+        })
+        .collect()
+}
+
+/// For each deciding rule, its points less those where a rule at the same category with a
+/// strictly narrower `when` also applies (that rule beats it there).
+fn unbeaten_points(rule_count: usize, applies: &[Bits], deciders_at: &[Vec<u32>]) -> Vec<Bits> {
+    let mut unbeaten = vec![bits_new(0); rule_count];
+    for at in deciders_at {
+        for &a in at {
+            let mut row = applies[a as usize].clone();
+            for &b in at {
+                let (ab, bb) = (&applies[a as usize], &applies[b as usize]);
+                if is_subset(bb, ab) && bb != ab {
+                    for (w, x) in row.iter_mut().zip(bb) {
+                        *w &= !x;
+                    }
+                }
+            }
+            unbeaten[a as usize] = row;
+        }
+    }
+    unbeaten
+}
+
+/// Per node and point, facts gathered from the leaves below, for one layer's findings.
+pub struct Below {
+    /// Whether some leaf below takes the node's own local decision at the point.
+    pub used: Vec<bool>,
+    /// `used` before any redundant rule was taken out.
+    pub used_as_written: Vec<bool>,
+    /// Whether such a leaf is one where the bases do not prohibit (the decision can matter).
+    pub live: Vec<bool>,
+    /// `live` before any redundant rule was taken out.
+    pub live_as_written: Vec<bool>,
+    /// Which effects the layer's deciding rules have at the leaves below (bit 0 allow, bit 1
+    /// prohibit).
+    pub effects: Vec<u8>,
+    /// Whether some leaf below is allowed in the composed verdict.
+    pub allowed: Vec<bool>,
+}
+
+pub const ALLOW_BIT: u8 = 1;
+pub const PROHIBIT_BIT: u8 = 2;
+
+pub fn effect_bits(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Allow => ALLOW_BIT,
+        Outcome::Prohibit => PROHIBIT_BIT,
+        Outcome::Ambiguous => ALLOW_BIT | PROHIBIT_BIT,
+    }
+}
+
+impl Below {
+    pub fn build(model: &Model, points: usize, top: &LayerTables, base: Option<&LayerTables>) -> Self {
+        let cats = &model.categories;
+        let cells = cats.len() * points;
+        let mut below = Below {
+            used: vec![false; cells],
+            used_as_written: Vec::new(),
+            live_as_written: Vec::new(),
+            live: vec![false; cells],
+            effects: vec![0; cells],
+            allowed: vec![false; cells],
+        };
+        for leaf in (0..cats.len()).filter(|&n| cats.children[n].is_empty()) {
+            for p in 0..points {
+                let cell = leaf * points + p;
+                below.allowed[cell] = top.fin[cell].is_allowed();
+                let node = top.eff[cell];
+                if node == NONE {
+                    continue;
+                }
+                let at = node as usize * points + p;
+                below.used[at] = true;
+                below.live[at] |= base.is_none_or(|b| b.fin[cell].is_allowed());
+                if let Some(d) = top.decision_of(node, p) {
+                    below.effects[cell] = effect_bits(d.outcome);
+                }
+            }
+        }
+        below.used_as_written = below.used.clone();
+        below.live_as_written = below.live.clone();
+        // Bottom-up: children come after their parents, so walk backwards.
+        for n in (0..cats.len()).rev() {
+            let Some(parent) = cats.parent[n] else { continue };
+            let (from, to) = (n * points, parent as usize * points);
+            for p in 0..points {
+                below.effects[to + p] |= below.effects[from + p];
+                below.allowed[to + p] |= below.allowed[from + p];
+            }
+        }
+        below
+    }
+}

@@ -1,0 +1,12 @@
+//! Charter: a checker for usage-policy files and use-case manifests.
+//!
+//! The data path is the module tree: `text` (byte ranges, positions) → `syntax` (YAML tree)
+//! → `model` (typed documents) → `resolve` (workspace, references, layers) → `analysis`
+//! (verdicts, findings) → `check` (diagnostics per file). Front ends (`cli`, the language
+//! server) only translate.
+
+pub mod analysis;
+pub mod diagnostic;
+pub mod model;
+pub mod syntax;
+pub mod text;

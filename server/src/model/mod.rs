@@ -1,0 +1,145 @@
+//! YAML tree → typed documents. A [`PolicyDoc`] or [`ManifestDoc`] holds what a file says, with
+//! the range of every key and value, and references still as text: resolving them needs the
+//! other files and happens in `resolve`. Lowering reports the structural diagnostics
+//! (`unknown-key`, `missing-key`, `wrong-type`, `invalid-value`, `invalid-id`, `duplicate-id`
+//! within the file) and leaves out whatever is malformed, so later stages see only sound items.
+
+mod ids;
+mod lower;
+mod lower_manifest;
+mod lower_policy;
+
+pub use ids::{is_valid_category_id, is_valid_id, Date, PolicyRef};
+pub use lower_manifest::lower_manifest;
+pub use lower_policy::lower_policy;
+
+use crate::text::TextRange;
+
+/// A value and the range of the YAML node it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, range: TextRange) -> Self {
+        Self { value, range }
+    }
+}
+
+/// What a rule does where it applies; `default:` uses only `Allow` and `Prohibit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Prohibit,
+    Allow,
+    Require,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Prohibit => "prohibit",
+            Effect::Allow => "allow",
+            Effect::Require => "require",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyDoc {
+    /// The `policy:` value.
+    pub id: Option<Spanned<String>>,
+    pub version: Option<Spanned<Date>>,
+    pub title: Option<Spanned<String>>,
+    pub extends: Option<Spanned<PolicyRef>>,
+    pub default: Option<Spanned<Effect>>,
+    pub attributes: Vec<AttributeDecl>,
+    pub safeguards: Vec<SafeguardDecl>,
+    pub sections: Vec<SectionDecl>,
+    pub categories: Vec<CategoryDecl>,
+    pub rules: Vec<RuleDecl>,
+    /// The range of the file's first key (where file-level `missing-key` goes).
+    pub first_key: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeDecl {
+    /// The attribute's key under `attributes:`.
+    pub id: Spanned<String>,
+    pub summary: Option<Spanned<String>>,
+    /// Values as text (`true` and `"true"` are the same value).
+    pub values: Vec<Spanned<String>>,
+    pub default: Option<Spanned<String>>,
+    pub section: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeguardDecl {
+    pub id: Spanned<String>,
+    pub summary: Option<Spanned<String>>,
+    pub section: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionDecl {
+    pub id: Spanned<String>,
+    pub title: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    /// Locale → text. A plain string `text:` is stored under the locale `en`.
+    pub text: Vec<(String, Spanned<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryDecl {
+    /// The dotted category id, as the key under `categories:`.
+    pub id: Spanned<String>,
+    pub summary: Option<Spanned<String>>,
+    pub section: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhenClause {
+    pub attribute: Spanned<String>,
+    pub values: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDecl {
+    pub id: Spanned<String>,
+    pub effect: Spanned<Effect>,
+    pub categories: Vec<Spanned<String>>,
+    pub safeguards: Vec<Spanned<String>>,
+    pub when: Vec<WhenClause>,
+    pub section: Option<Spanned<String>>,
+    pub summary: Option<Spanned<String>>,
+    /// The whole rule map, for code actions that edit it.
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestDoc {
+    /// The `manifest:` value.
+    pub id: Option<Spanned<String>>,
+    /// The `policy:` value; `None` means the bundled `anthropic-usage`, newest in effect.
+    pub policy: Option<Spanned<PolicyRef>>,
+    pub owner: Option<Spanned<String>>,
+    pub use_cases: Vec<UseCaseDecl>,
+    /// The `use-cases` key, when present (where a list's insertion point goes).
+    pub use_cases_key: Option<TextRange>,
+    pub first_key: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseCaseDecl {
+    pub id: Spanned<String>,
+    pub summary: Option<Spanned<String>>,
+    pub categories: Vec<Spanned<String>>,
+    /// `None` when the key is absent (distinct from an empty list, for code actions).
+    pub safeguards: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Every other key with a scalar value: attributes of the policy, or `unknown-key` once the
+    /// policy is known. Keys are checked for id syntax only.
+    pub attributes: Vec<(Spanned<String>, Spanned<String>)>,
+    /// The whole use-case map.
+    pub range: TextRange,
+}
