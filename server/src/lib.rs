@@ -6,7 +6,11 @@
 //! server) only translate.
 
 pub mod analysis;
+pub mod check;
+pub mod cli;
 pub mod diagnostic;
 pub mod model;
+pub mod resolve;
 pub mod syntax;
 pub mod text;
+pub mod workspace;

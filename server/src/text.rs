@@ -42,3 +42,358 @@ impl TextRange {
         TextRange::new(self.start.min(other.start), self.end.max(other.end))
     }
 }
+
+/// The unit in which a column is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// Bytes of UTF-8 (LSP `utf-8`).
+    Utf8,
+    /// UTF-16 code units (LSP `utf-16`, the protocol's default).
+    Utf16,
+    /// Unicode scalar values: what the command line prints as columns (LSP `utf-32`).
+    Utf32,
+}
+
+impl Encoding {
+    /// How many units of this encoding `c` takes.
+    fn units(self, c: char) -> usize {
+        match self {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+            Encoding::Utf32 => 1,
+        }
+    }
+}
+
+/// Where each line of a text starts, to turn byte offsets into (line, column) and back.
+///
+/// Lines end at `\n`, `\r\n` or a lone `\r`: the breaks LSP counts. Unicode line and paragraph
+/// separators (U+2028, U+2029) and NEL are ordinary characters, as in LSP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line; `starts[0] == 0`, so never empty.
+    starts: Vec<usize>,
+    /// Length of the text in bytes.
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 1;
+                    starts.push(i + 1);
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Number of lines; a text ending in a line break has an empty last line, as in LSP.
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte offset where `line` (0-based) starts; the text's length for lines past the end.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// 0-based line and column (in `enc` units) of a byte offset; offsets past the end or inside a
+    /// char are clamped to a char boundary.
+    ///
+    /// An offset between the `\r` and `\n` of a CRLF maps to the end of its line, the only column
+    /// an editor can show there.
+    pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> (u32, u32) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.starts[line];
+        let offset = offset.min(self.content_end(text, line));
+        let col = column(&text[start..offset], enc);
+        (to_u32(line), to_u32(col))
+    }
+
+    /// Byte offset of a 0-based (line, column in `enc` units); clamped: a line past the end gives
+    /// the text's length, a column past the line's end gives the end of the line (before its line
+    /// break), a column inside a char (a UTF-16 surrogate pair, a UTF-8 sequence) gives the char's
+    /// start.
+    pub fn offset(&self, text: &str, line: u32, col: u32, enc: Encoding) -> usize {
+        let line = line as usize;
+        if line >= self.line_count() {
+            return text.len();
+        }
+        let start = self.starts[line];
+        let content = &text[start..self.content_end(text, line)];
+        let col = col as usize;
+        if enc == Encoding::Utf8 || content.is_ascii() {
+            return start + floor_char_boundary(content, col.min(content.len()));
+        }
+        let mut units = 0;
+        for (i, c) in content.char_indices() {
+            let next = units + enc.units(c);
+            if next > col {
+                return start + i;
+            }
+            units = next;
+        }
+        start + content.len()
+    }
+
+    /// Byte offset where `line`'s content ends, before its line break.
+    fn content_end(&self, text: &str, line: usize) -> usize {
+        let Some(&next) = self.starts.get(line + 1) else {
+            return text.len();
+        };
+        let bytes = text.as_bytes();
+        let mut end = next;
+        if end > 0 && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > 0 && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        end.max(self.starts[line])
+    }
+}
+
+/// Width of `s` in `enc` units.
+fn column(s: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => s.len(),
+        _ if s.is_ascii() => s.len(),
+        Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+        Encoding::Utf32 => s.chars().count(),
+    }
+}
+
+fn floor_char_boundary(s: &str, mut offset: usize) -> usize {
+    while !s.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// LSP and the CLI count in `u32`; a text over 4 GiB saturates instead of wrapping.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Bytes of a file → text. Invalid UTF-8 is replaced (U+FFFD) so that nothing downstream has to
+/// cope with it, and reported as a `yaml-syntax` diagnostic at the first replacement character.
+pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<crate::diagnostic::Diagnostic>) {
+    use crate::diagnostic::{Code, Diagnostic};
+    let at = match std::str::from_utf8(bytes) {
+        Ok(text) => return (std::borrow::Cow::Borrowed(text), None),
+        Err(e) => e.valid_up_to(),
+    };
+    // The valid prefix is copied unchanged, so the first U+FFFD (3 bytes) starts at `at`.
+    let text = String::from_utf8_lossy(bytes);
+    let hint = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        " (it looks like UTF-16)"
+    } else {
+        ""
+    };
+    let message = format!("file is not valid UTF-8 at byte {at}{hint}; save it as UTF-8");
+    let diagnostic = Diagnostic::new(
+        Code::YamlSyntax,
+        TextRange::new(at, at + '\u{FFFD}'.len_utf8()),
+        message,
+    );
+    (text, Some(diagnostic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Encoding::{Utf8, Utf16, Utf32};
+
+    const ALL: [Encoding; 3] = [Utf8, Utf16, Utf32];
+
+    fn positions(text: &str, offset: usize) -> [(u32, u32); 3] {
+        let index = LineIndex::new(text);
+        ALL.map(|enc| index.position(text, offset, enc))
+    }
+
+    #[test]
+    fn ascii() {
+        let text = "ab\ncd\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 3);
+        assert_eq!(
+            [index.line_start(0), index.line_start(1), index.line_start(2)],
+            [0, 3, 6]
+        );
+        assert_eq!(positions(text, 4), [(1, 1); 3]);
+        assert_eq!(positions(text, 6), [(2, 0); 3]);
+        for enc in ALL {
+            assert_eq!(index.offset(text, 1, 1, enc), 4);
+        }
+    }
+
+    #[test]
+    fn empty_text() {
+        let index = LineIndex::new("");
+        assert_eq!(index.line_count(), 1);
+        assert_eq!(index.position("", 0, Utf16), (0, 0));
+        assert_eq!(index.position("", 5, Utf16), (0, 0));
+        assert_eq!(index.offset("", 0, 3, Utf16), 0);
+        assert_eq!(index.offset("", 4, 0, Utf8), 0);
+    }
+
+    #[test]
+    fn cjk_three_bytes() {
+        let text = "k: 中文x\n";
+        let x = text.find('x').unwrap();
+        assert_eq!(x, 9);
+        assert_eq!(positions(text, x), [(0, 9), (0, 5), (0, 5)]);
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, 0, 5, Utf16), x);
+        assert_eq!(index.offset(text, 0, 5, Utf32), x);
+        assert_eq!(index.offset(text, 0, 9, Utf8), x);
+        // Inside a char: clamped back to its start.
+        assert_eq!(index.offset(text, 0, 4, Utf8), 3);
+        assert_eq!(index.position(text, 4, Utf16), (0, 3));
+    }
+
+    #[test]
+    fn emoji_four_bytes_two_utf16_units() {
+        let text = "a😀b";
+        assert_eq!(positions(text, 5), [(0, 5), (0, 3), (0, 2)]);
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, 0, 3, Utf16), 5);
+        assert_eq!(
+            index.offset(text, 0, 2, Utf16),
+            1,
+            "inside the surrogate pair: the char's start"
+        );
+        assert_eq!(index.offset(text, 0, 2, Utf32), 5);
+        assert_eq!(index.position(text, 3, Utf16), (0, 1), "inside the char: its start");
+    }
+
+    #[test]
+    fn cr_crlf_and_mixed_line_breaks() {
+        let text = "a\rb\r\nc\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!((0..4).map(|l| index.line_start(l)).collect::<Vec<_>>(), [0, 2, 5, 7]);
+        assert_eq!(index.position(text, 2, Utf16), (1, 0));
+        assert_eq!(index.position(text, 3, Utf16), (1, 1), "at the \\r: end of line 1");
+        assert_eq!(
+            index.position(text, 4, Utf16),
+            (1, 1),
+            "between \\r and \\n: end of line 1"
+        );
+        assert_eq!(index.position(text, 8, Utf16), (3, 1));
+        assert_eq!(
+            index.offset(text, 1, 99, Utf16),
+            3,
+            "past the end of the line: before its break"
+        );
+        assert_eq!(index.offset(text, 2, 99, Utf8), 6);
+        assert_eq!(index.offset(text, 3, 99, Utf32), text.len());
+        // Unicode line separators are not LSP line breaks.
+        assert_eq!(LineIndex::new("a\u{2028}b\u{85}c").line_count(), 1);
+        // A CRLF split by nothing but itself still counts once; `\n\r` is two breaks.
+        assert_eq!(LineIndex::new("\r\n").line_count(), 2);
+        assert_eq!(LineIndex::new("\n\r").line_count(), 3);
+    }
+
+    #[test]
+    fn clamping() {
+        let text = "ab\ncd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 99, Utf16), (1, 2));
+        assert_eq!(index.offset(text, 9, 0, Utf16), text.len());
+        assert_eq!(index.offset(text, 0, 9, Utf16), 2);
+        assert_eq!(index.line_start(9), text.len());
+    }
+
+    #[test]
+    fn round_trips_at_every_char_boundary() {
+        let text = "a: 中文😀\r\n\r\n  - é\rb😀😀\n\nend 𝄞x\r\n";
+        let index = LineIndex::new(text);
+        let bytes = text.as_bytes();
+        for offset in 0..=text.len() {
+            let mid_crlf = offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n');
+            if !text.is_char_boundary(offset) || mid_crlf {
+                continue;
+            }
+            for enc in ALL {
+                let (line, col) = index.position(text, offset, enc);
+                assert_eq!(
+                    index.offset(text, line, col, enc),
+                    offset,
+                    "offset {offset} {enc:?} -> ({line}, {col})"
+                );
+            }
+        }
+        // And position → offset → position for every column of every line.
+        for enc in ALL {
+            for line in 0..index.line_count() as u32 {
+                for col in 0..12 {
+                    let offset = index.offset(text, line, col, enc);
+                    let (l, c) = index.position(text, offset, enc);
+                    assert_eq!(l, line);
+                    assert!(c <= col);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn round_trips_on_arbitrary_text(text in "[a \r\n\t中é😀𝄞\u{2028}]{0,40}", pick in 0usize..64) {
+            let index = LineIndex::new(&text);
+            let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let offset = boundaries[pick % boundaries.len()];
+            let mid_crlf = offset > 0 && text[..offset].ends_with('\r') && text[offset..].starts_with('\n');
+            for enc in ALL {
+                let (line, col) = index.position(&text, offset, enc);
+                let back = index.offset(&text, line, col, enc);
+                if mid_crlf {
+                    proptest::prop_assert_eq!(back, offset - 1);
+                } else {
+                    proptest::prop_assert_eq!(back, offset);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decode_valid_utf8_borrows() {
+        let (text, diagnostic) = decode("a: é".as_bytes());
+        assert!(matches!(text, std::borrow::Cow::Borrowed("a: é")));
+        assert!(diagnostic.is_none());
+    }
+
+    #[test]
+    fn decode_invalid_utf8_replaces_and_reports() {
+        let bytes = b"ok: \xe4\xb8\xad\nbad: \xff\xfe x\n";
+        let (text, diagnostic) = decode(bytes);
+        let diagnostic = diagnostic.unwrap();
+        assert_eq!(diagnostic.code, crate::diagnostic::Code::YamlSyntax);
+        assert_eq!(
+            diagnostic.message,
+            "file is not valid UTF-8 at byte 13; save it as UTF-8"
+        );
+        assert_eq!(&text[diagnostic.range.start..diagnostic.range.end], "\u{FFFD}");
+        assert_eq!(text, "ok: 中\nbad: \u{FFFD}\u{FFFD} x\n");
+        let (_, diagnostic) = decode(b"\xff\xfea\x00");
+        assert!(diagnostic.unwrap().message.contains("UTF-16"));
+        // A truncated sequence at the very end.
+        let (text, diagnostic) = decode(b"a\xe4\xb8");
+        assert_eq!(text, "a\u{FFFD}");
+        assert_eq!(diagnostic.unwrap().range, TextRange::new(1, 4));
+    }
+}

@@ -58,6 +58,8 @@ pub(super) struct Context<'a> {
     pub space: &'a PointSpace,
     /// Tables of every layer, base first; the last is the layer the findings are about.
     pub layers: &'a [LayerTables],
+    /// All false, one per rule of the top layer: "the policy as written".
+    pub none_removed: Vec<bool>,
 }
 
 impl Context<'_> {
@@ -128,9 +130,10 @@ impl Context<'_> {
     /// reported redundant can be removed at once.
     fn processing_order(&self) -> Vec<u32> {
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
-        let depth = |r: &u32| self.model.categories.name(rules[*r as usize].category).matches('.').count();
+        let depth: Vec<usize> =
+            rules.iter().map(|r| self.model.categories.name(r.category).matches('.').count()).collect();
         let mut order: Vec<u32> = (0..rules.len() as u32).collect();
-        order.sort_by(|a, b| depth(b).cmp(&depth(a)).then(b.cmp(a)));
+        order.sort_unstable_by(|&a, &b| depth[b as usize].cmp(&depth[a as usize]).then(b.cmp(&a)));
         order
     }
 
@@ -175,8 +178,7 @@ impl Context<'_> {
         let n = rules[i as usize].category as usize;
         let points = self.points();
         let applies = &top.applies[i as usize];
-        let as_written = vec![false; removed.len()];
-        let decides_as_written = self.decides_at(i, &below.used_as_written, &as_written);
+        let decides_as_written = self.decides_at(i, &below.used_as_written, &self.none_removed);
         let other = match rules[i as usize].effect {
             Effect::Allow => PROHIBIT_BIT,
             _ => ALLOW_BIT,
@@ -184,7 +186,7 @@ impl Context<'_> {
         if decides_as_written.is_empty() && ones(applies).any(|p| below.effects[n * points + p] & other != 0) {
             return Some(Finding::Shadowed { rule: i, by: self.deciders_below(n, applies, other) });
         }
-        let alone = self.same_without(i, &decides_as_written, &below.live_as_written, &as_written)?;
+        let alone = self.same_without(i, &decides_as_written, &below.live_as_written, &self.none_removed)?;
         let decides_now = self.decides_at(i, &below.used, removed);
         let after_others = self.same_without(i, &decides_now, &below.live, removed)?;
         removed[i as usize] = true;
@@ -205,7 +207,7 @@ impl Context<'_> {
         let n = self.model.layers.last().expect("a model has a layer").rules[i as usize].category as usize;
         let points = self.points();
         ones(&top.applies[i as usize])
-            .filter(|&p| used[n * points + p] && self.deciding_at(n, p, removed, None).contains(&i))
+            .filter(|&p| used[n * points + p] && self.deciding(n, p, removed, None).any(|r| r == i))
             .collect()
     }
 
@@ -216,12 +218,12 @@ impl Context<'_> {
         let points = self.points();
         let mut first = None;
         for &p in decides.iter().filter(|&&p| live[n * points + p]) {
-            let with = self.outcome_of(&self.deciding_at(n, p, removed, None));
-            let (without, by) = self.outcome_without(i, n, p, removed);
+            let with = self.outcome_of(self.deciding(n, p, removed, None));
+            let without = self.outcome_without(i, n, p, removed);
             if with != Some(without) {
                 return None;
             }
-            first.get_or_insert(by);
+            first.get_or_insert_with(|| self.fallback_rules(i, n, p, removed));
         }
         Some(first)
     }
@@ -231,7 +233,7 @@ impl Context<'_> {
     fn hand_down(&self, n: usize, decided: &[usize], below: &mut Below, removed: &[bool]) {
         let points = self.points();
         for &p in decided {
-            if !self.deciding_at(n, p, removed, None).is_empty() {
+            if self.deciding(n, p, removed, None).next().is_some() {
                 continue;
             }
             let inherited = self.model.categories.parent[n].map(|a| self.top().eff[a as usize * points + p]);
@@ -244,52 +246,63 @@ impl Context<'_> {
     }
 
     /// The layer's deciding rules at node `n`, point `p`, among those not removed (nor
-    /// `except`): the applicable ones no narrower applicable one beats.
-    fn deciding_at(&self, n: usize, p: usize, removed: &[bool], except: Option<u32>) -> Vec<u32> {
+    /// `except`): the applicable ones no narrower applicable one beats. Lazy, since this runs
+    /// for every rule at every point.
+    fn deciding<'s>(&'s self, n: usize, p: usize, removed: &'s [bool], except: Option<u32>) -> impl Iterator<Item = u32> + 's {
         let top = self.top();
-        let applicable: Vec<u32> = top.deciders_at[n]
-            .iter()
-            .copied()
-            .filter(|&r| !removed[r as usize] && Some(r) != except && bit(&top.applies[r as usize], p))
-            .collect();
-        applicable
-            .iter()
-            .copied()
-            .filter(|&a| {
+        let candidates = &top.deciders_at[n];
+        let applicable =
+            move |r: u32| !removed[r as usize] && Some(r) != except && bit(&top.applies[r as usize], p);
+        candidates.iter().copied().filter(move |&a| {
+            applicable(a) && {
                 let ab = &top.applies[a as usize];
-                !applicable.iter().any(|&b| {
+                !candidates.iter().any(|&b| {
                     let bb = &top.applies[b as usize];
-                    bb != ab && super::points::is_subset(bb, ab)
+                    applicable(b) && bb != ab && super::points::is_subset(bb, ab)
                 })
-            })
-            .collect()
+            }
+        })
     }
 
-    fn outcome_of(&self, deciding: &[u32]) -> Option<Outcome> {
+    fn outcome_of(&self, deciding: impl Iterator<Item = u32>) -> Option<Outcome> {
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
-        Outcome::of_effects(deciding.iter().map(|&r| rules[r as usize].effect))
+        Outcome::of_effects(deciding.map(|r| rules[r as usize].effect))
     }
 
-    /// The layer's outcome at node `n`, point `p`, were rule `i` removed too, and the rules
-    /// that would then decide (none: the layer's default, or the bases' allow).
-    fn outcome_without(&self, i: u32, n: usize, p: usize, removed: &[bool]) -> (Outcome, Vec<RuleRef>) {
-        let deciding = self.deciding_at(n, p, removed, Some(i));
-        if let Some(outcome) = self.outcome_of(&deciding) {
-            return (outcome, deciding.into_iter().map(|r| self.own(r)).collect());
+    /// The layer's outcome at node `n`, point `p`, were rule `i` removed too: the remaining
+    /// rules there, else the nearest ancestor decision, else the layer's default, else the
+    /// bases' allow.
+    fn outcome_without(&self, i: u32, n: usize, p: usize, removed: &[bool]) -> Outcome {
+        if let Some(outcome) = self.outcome_of(self.deciding(n, p, removed, Some(i))) {
+            return outcome;
         }
-        let points = self.points();
-        let top = self.top();
-        let inherited = self.model.categories.parent[n]
-            .map(|parent| top.eff[parent as usize * points + p])
-            .filter(|&node| node != NONE)
-            .and_then(|node| top.decision_of(node, p));
-        match inherited {
-            Some(d) => (d.outcome, d.rules.iter().map(|&r| self.own(r)).collect()),
+        match self.inherited(n, p) {
+            Some(d) => d.outcome,
             None => {
                 let default = self.model.layers.last().and_then(|l| l.default);
-                (default.map_or(Outcome::Allow, Outcome::of_effect), Vec::new())
+                default.map_or(Outcome::Allow, Outcome::of_effect)
             }
         }
+    }
+
+    /// The rules that decide at node `n`, point `p`, once rule `i` is removed (none: the
+    /// default or the bases).
+    fn fallback_rules(&self, i: u32, n: usize, p: usize, removed: &[bool]) -> Vec<RuleRef> {
+        let here: Vec<RuleRef> = self.deciding(n, p, removed, Some(i)).map(|r| self.own(r)).collect();
+        if !here.is_empty() {
+            return here;
+        }
+        self.inherited(n, p).map(|d| d.rules.iter().map(|&r| self.own(r)).collect()).unwrap_or_default()
+    }
+
+    /// The decision node `n` inherits at point `p` from its nearest deciding ancestor.
+    fn inherited(&self, n: usize, p: usize) -> Option<&super::tables::Decision> {
+        let points = self.points();
+        let top = self.top();
+        self.model.categories.parent[n]
+            .map(|parent| top.eff[parent as usize * points + p])
+            .filter(|&node| node != NONE)
+            .and_then(|node| top.decision_of(node, p))
     }
 
     /// The rules of the layer deciding, with one of `effects`, at the leaves below `n` for the

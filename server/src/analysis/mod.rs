@@ -111,6 +111,7 @@ impl Analysis {
             let tables = LayerTables::build(&self.model, &space, layer, layers.last());
             layers.push(tables);
         }
-        findings::Context { model: &self.model, space: &space, layers: &layers }.findings()
+        let none_removed = vec![false; self.model.layers.last().map_or(0, |l| l.rules.len())];
+        findings::Context { model: &self.model, space: &space, layers: &layers, none_removed }.findings()
     }
 }

@@ -76,19 +76,6 @@ impl PointSpace {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The point of a full assignment (a value index per attribute).
-    pub fn point_of(&self, values: &[u32]) -> usize {
-        values
-            .iter()
-            .enumerate()
-            .map(|(a, &v)| self.class_of[a][v as usize] as usize * self.stride[a])
-            .sum()
-    }
-
     /// A concrete assignment standing for the point, used in messages as the example.
     pub fn values_of(&self, point: usize) -> Vec<u32> {
         (0..self.stride.len())

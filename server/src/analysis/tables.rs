@@ -86,19 +86,37 @@ impl LayerTables {
                 local.push(None);
                 continue;
             }
+            // Most nodes see few distinct deciding sets: remember them by a bit mask over the
+            // node's rules before going to the shared table.
+            let mut seen: Vec<(u64, u32)> = Vec::new();
             let mut row = vec![NONE; points].into_boxed_slice();
             for (p, cell) in row.iter_mut().enumerate() {
-                let deciding: Vec<u32> = at.iter().copied().filter(|&r| bit(&self.unbeaten[r as usize], p)).collect();
+                let deciding = at.iter().copied().filter(|&r| bit(&self.unbeaten[r as usize], p));
+                let mask = if at.len() <= 64 {
+                    at.iter().enumerate().filter(|(_, r)| bit(&self.unbeaten[**r as usize], p)).fold(0u64, |m, (i, _)| m | 1 << i)
+                } else {
+                    u64::MAX
+                };
+                if mask == 0 {
+                    continue;
+                }
+                if let Some(&(_, d)) = seen.iter().find(|(m, _)| *m == mask && mask != u64::MAX) {
+                    *cell = d;
+                    continue;
+                }
+                let deciding: Vec<u32> = deciding.collect();
                 if deciding.is_empty() {
                     continue;
                 }
                 let next = self.decisions.len() as u32;
-                *cell = *interned.entry(deciding).or_insert_with_key(|rules_here| {
+                let d = *interned.entry(deciding).or_insert_with_key(|rules_here| {
                     let outcome = Outcome::of_effects(rules_here.iter().map(|&r| rules[r as usize].effect))
                         .expect("a decision has at least one rule");
                     self.decisions.push(Decision { rules: rules_here.clone(), outcome });
                     next
                 });
+                seen.push((mask, d));
+                *cell = d;
             }
             local.push(Some(row));
         }

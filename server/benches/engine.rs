@@ -1,0 +1,167 @@
+//! Engine benchmarks with generated inputs (`cargo bench --bench engine`).
+//!
+//! - a policy of 10,000 rules over 5,000 categories and 4 attributes: resolve + findings;
+//! - a manifest of 10,000 use cases: check;
+//! - `charter check` over 1,000 manifests on disk, through the built binary.
+//!
+//! Each figure is the median of several runs, with the minimum and maximum beside it.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use charter::check::Context;
+use charter::model::Date;
+use charter::workspace::{FileKind, Workspace};
+
+/// A deterministic generator (xorshift), so that every run measures the same input.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const ATTRIBUTES: [(&str, &[&str]); 4] = [
+    ("audience", &["consumer", "business"]),
+    ("region", &["eu", "us", "apac"]),
+    ("agentic", &["true", "false"]),
+    ("tier", &["free", "pro", "enterprise"]),
+];
+
+/// A policy with `categories` categories in a tree of fan-out 8 (three levels deep), and
+/// `rules` rules, each on one random category, half of them with a `when`.
+fn generate_policy(categories: usize, rules: usize) -> (String, Vec<String>) {
+    let mut rng = Rng(0x5EED);
+    let mut names: Vec<String> = Vec::with_capacity(categories);
+    for i in 0..categories {
+        let name = if i < 8 { format!("g{i}") } else { format!("{}.c{i}", names[(i - 8) / 8]) };
+        names.push(name);
+    }
+    let mut text = String::from("policy: bench\nversion: 2025-01-01\ndefault: allow\nattributes:\n");
+    for (name, values) in ATTRIBUTES {
+        writeln!(text, "  {name}:\n    summary: Attribute {name}.\n    values: [{}]\n    default: {}", values.join(", "), values[0]).unwrap();
+    }
+    text.push_str("safeguards:\n");
+    for s in ["review", "disclosure", "logging"] {
+        writeln!(text, "  {s}:\n    summary: Safeguard {s}.").unwrap();
+    }
+    text.push_str("categories:\n");
+    for name in &names {
+        writeln!(text, "  {name}:\n    summary: Category {name}.").unwrap();
+    }
+    text.push_str("rules:\n");
+    for r in 0..rules {
+        let category = &names[rng.below(names.len())];
+        let effect = ["prohibit", "allow", "require"][rng.below(3)];
+        write!(text, "  - id: r{r}\n    effect: {effect}\n    categories: [{category}]\n").unwrap();
+        if effect == "require" {
+            text.push_str("    safeguards: [review]\n");
+        }
+        if rng.below(2) == 0 {
+            let (attribute, values) = ATTRIBUTES[rng.below(ATTRIBUTES.len())];
+            writeln!(text, "    when: {{ {attribute}: {} }}", values[rng.below(values.len())]).unwrap();
+        }
+    }
+    (text, names)
+}
+
+fn generate_manifest(use_cases: usize, seed: u64, leaves: &[&str]) -> String {
+    let mut rng = Rng(seed | 1);
+    let mut text = String::from("manifest: bench\npolicy: anthropic-usage@2025-09-15\nuse-cases:\n");
+    for u in 0..use_cases {
+        let category = leaves[rng.below(leaves.len())];
+        let audience = ["consumer", "business"][rng.below(2)];
+        write!(
+            text,
+            "  - id: use-case-{u}\n    summary: Generated use case {u}.\n    categories: [{category}]\n    audience: {audience}\n    safeguards: [human-in-the-loop]\n"
+        )
+        .unwrap();
+    }
+    text
+}
+
+const BUNDLED_LEAVES: &[&str] = &[
+    "cyber.defense",
+    "cyber.malware",
+    "politics.research",
+    "politics.voter-targeting",
+    "law-enforcement.analytics",
+    "high-risk.legal",
+    "high-risk.financial",
+    "high-risk.employment",
+];
+
+fn measure(name: &str, runs: usize, mut f: impl FnMut()) {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{name:<48} median {:>9.2?}  min {:>9.2?}  max {:>9.2?}  ({runs} runs)",
+        times[runs / 2],
+        times[0],
+        times[runs - 1]
+    );
+}
+
+fn main() {
+    let today = Date::parse("2026-01-01").unwrap();
+    let (policy, _) = generate_policy(5_000, 10_000);
+    println!("policy: {} KiB, 10,000 rules, 5,000 categories, 4 attributes", policy.len() / 1024);
+    let mut ws = Workspace::with_bundled();
+    let file = ws.add("bench.policy.yaml".into(), policy.clone(), FileKind::Policy, false);
+    measure("parse policy (10k rules)", 10, || {
+        let mut ws = Workspace::default();
+        ws.add("bench.policy.yaml".into(), policy.clone(), FileKind::Policy, false);
+    });
+    measure("resolve policy (10k rules)", 10, || {
+        let _ = Context::new(&ws, today);
+    });
+    let cx = Context::new(&ws, today);
+    let analysis = &cx.policy(file).expect("the generated policy resolves").analysis;
+    measure("findings (10k rules x 5k categories)", 10, || {
+        let _ = analysis.findings();
+    });
+    let findings = analysis.findings();
+    println!("  findings: {}", findings.len());
+    measure("check policy file end to end", 5, || {
+        let _ = cx.check_file(file);
+    });
+
+    let manifest = generate_manifest(10_000, 7, BUNDLED_LEAVES);
+    println!("manifest: {} KiB, 10,000 use cases", manifest.len() / 1024);
+    let mut ws = Workspace::with_bundled();
+    let file = ws.add("bench.usecases.yaml".into(), manifest.clone(), FileKind::Manifest, false);
+    let cx = Context::new(&ws, today);
+    measure("parse manifest (10k use cases)", 10, || {
+        let mut ws = Workspace::default();
+        ws.add("bench.usecases.yaml".into(), manifest.clone(), FileKind::Manifest, false);
+    });
+    measure("check manifest (10k use cases, parsed)", 10, || {
+        let _ = cx.check_file(file);
+    });
+    println!("  diagnostics: {}", cx.check_file(file).len());
+
+    let dir = std::env::temp_dir().join(format!("charter-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for m in 0..1_000 {
+        std::fs::write(dir.join(format!("m{m}.usecases.yaml")), generate_manifest(20, m, BUNDLED_LEAVES)).unwrap();
+    }
+    let exe = env!("CARGO_BIN_EXE_charter");
+    measure("`charter check` over 1,000 manifests (binary)", 5, || {
+        let out = std::process::Command::new(exe).args(["check", "--format", "json"]).arg(&dir).output().unwrap();
+        assert!(out.status.code() == Some(1) || out.status.success(), "charter check failed: {out:?}");
+    });
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,112 @@
+//! `# charter-ignore: CODE[, CODE...]` comments: on the line where a diagnostic starts, or
+//! alone on the line above, they silence warnings and hints with those codes. Errors stay.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+
+const MARKER: &str = "charter-ignore:";
+
+pub fn apply_suppressions(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if !text.contains(MARKER) {
+        return diagnostics;
+    }
+    let lines = Lines::new(text);
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            let suppressible = matches!(d.severity, Severity::Warning | Severity::Hint);
+            !(suppressible && lines.suppresses(text, d.range.start, d.code))
+        })
+        .collect()
+}
+
+/// Line starts, with lines broken at `\n`, `\r\n` and `\r` as editors do.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { starts }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    fn text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    fn suppresses(&self, text: &str, offset: usize, code: Code) -> bool {
+        let line = self.line_of(offset.min(text.len()));
+        let here = ignored_codes(self.text(text, line)).is_some_and(|(_, codes)| codes.contains(&code));
+        let above = line > 0
+            && ignored_codes(self.text(text, line - 1)).is_some_and(|(alone, codes)| alone && codes.contains(&code));
+        here || above
+    }
+}
+
+/// The codes a line's `charter-ignore` comment names, and whether the comment is alone on it.
+fn ignored_codes(line: &str) -> Option<(bool, Vec<Code>)> {
+    let at = line.find(MARKER)?;
+    let hash = line[..at].trim_end().strip_suffix('#').map(str::len)?;
+    let before = &line[..hash];
+    if !(before.is_empty() || before.ends_with([' ', '\t'])) {
+        return None; // a `#` inside a word is not a comment
+    }
+    let codes = line[at + MARKER.len()..]
+        .split(',')
+        .filter_map(|c| Code::from_name(c.trim()))
+        .collect();
+    Some((before.trim().is_empty(), codes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextRange;
+
+    fn hint_at(text: &str, needle: &str, code: Code) -> Diagnostic {
+        let start = text.find(needle).unwrap();
+        Diagnostic::new(code, TextRange::new(start, start + needle.len()), "x")
+    }
+
+    #[test]
+    fn same_line_and_line_above_suppress_warnings_and_hints() {
+        let text = "a: 1 # charter-ignore: redundant-rule\n# charter-ignore: shadowed-rule, dead-requirement\nb: 2\nc: 3\n";
+        let kept = apply_suppressions(
+            text,
+            vec![
+                hint_at(text, "a: 1", Code::RedundantRule),
+                hint_at(text, "b: 2", Code::ShadowedRule),
+                hint_at(text, "c: 3", Code::ShadowedRule),
+                hint_at(text, "a: 1", Code::ShadowedRule),
+            ],
+        );
+        let kept: Vec<(Code, usize)> = kept.iter().map(|d| (d.code, d.range.start)).collect();
+        assert_eq!(kept, vec![(Code::ShadowedRule, text.find("c: 3").unwrap()), (Code::ShadowedRule, 0)]);
+    }
+
+    #[test]
+    fn errors_are_never_suppressed_and_trailing_comment_does_not_reach_next_line() {
+        let text = "a: 1 # charter-ignore: unknown-key, redundant-rule\nb: 2\r\n";
+        let kept = apply_suppressions(
+            text,
+            vec![hint_at(text, "a: 1", Code::UnknownKey), hint_at(text, "b: 2", Code::RedundantRule)],
+        );
+        assert_eq!(kept.len(), 2);
+    }
+}

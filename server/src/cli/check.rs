@@ -1,0 +1,57 @@
+//! `charter check`: every file's diagnostics, rendered, and the exit status.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::load::load;
+use super::render::{render, Format, Source};
+use super::{Common, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to check.
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with status 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+pub fn run(args: CheckArgs) -> Result<u8, String> {
+    let loaded = load(&args.paths, &args.common.policy_paths);
+    for error in &loaded.errors {
+        eprintln!("charter: {error}");
+    }
+    let cx = Context::new(&loaded.ws, args.common.today());
+    let results: Vec<(FileId, Vec<Diagnostic>)> =
+        loaded.reported.iter().copied().zip(cx.check_files(&loaded.reported)).collect();
+    let sources = |f: FileId| {
+        let file = loaded.ws.file(f);
+        Source { path: &file.path, text: &file.text }
+    };
+    let color = args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::stdout().lock();
+    render(args.format, &results, &sources, color, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
+    out.flush().map_err(|e| format!("cannot write output: {e}"))?;
+    if args.format == Format::Human {
+        eprintln!("Checked {} files.", loaded.reported.len());
+    }
+    let all = results.iter().flat_map(|(_, d)| d);
+    let failing = |d: &&Diagnostic| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning);
+    Ok(if !loaded.errors.is_empty() {
+        EXIT_USAGE
+    } else if all.clone().any(|d| failing(&d)) {
+        EXIT_PROBLEMS
+    } else {
+        0
+    })
+}

@@ -1,0 +1,151 @@
+//! `charter explain`: the verdict for one category, the rules behind it, the safeguards it
+//! owes and the policy's own words.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::load::load;
+use super::Common;
+use crate::analysis::{CategoryVerdict, Decider, Outcome};
+use crate::check::{section_text, Context, Describe};
+use crate::diagnostic::did_you_mean;
+use crate::model::{PolicyRef, SectionDecl};
+use crate::resolve::ResolvedPolicy;
+use crate::workspace::Resolved;
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The category, e.g. `high-risk.legal` (a group category explains each leaf below it).
+    category: String,
+    /// The policy as `id@version` or `id` (default: the bundled `anthropic-usage`, newest in effect).
+    #[arg(long, value_name = "REF")]
+    policy: Option<String>,
+    /// An attribute value, e.g. `--set audience=business` (repeatable; others take their defaults).
+    #[arg(long = "set", value_name = "ATTR=VALUE")]
+    set: Vec<String>,
+    /// Language of the quoted policy text, e.g. `zh` (falls back to `en`).
+    #[arg(long, default_value = "en")]
+    locale: String,
+    /// Folders or files whose policies to load as well.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+pub fn run(args: ExplainArgs) -> Result<u8, String> {
+    let loaded = load(&args.paths, &args.common.policy_paths);
+    let cx = Context::new(&loaded.ws, args.common.today());
+    let policy = policy_for(&cx, args.policy.as_deref())?;
+    let model = &policy.analysis.model;
+    let category = model.categories.find(&args.category).ok_or_else(|| {
+        let near = did_you_mean(&args.category, model.categories.names.iter().map(String::as_str));
+        let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+        format!("policy `{}` has no category `{}`{hint}", policy.name(&loaded.ws), args.category)
+    })?;
+    let values = parse_values(policy, &args.set)?;
+    let verdict = policy.analysis.judge_category(category, &values);
+    let describe = Describe::new(&loaded.ws, policy);
+    print!("{}", explanation(&describe, &args.category, &values, &verdict, &args.locale));
+    Ok(0)
+}
+
+/// The policy named by `--policy`, or the default one.
+fn policy_for<'c>(cx: &'c Context, reference: Option<&str>) -> Result<&'c ResolvedPolicy, String> {
+    let parsed = match reference {
+        Some(r) => Some(PolicyRef::parse(r).ok_or_else(|| format!("`{r}` is not a policy reference; write `id` or `id@YYYY-MM-DD`"))?),
+        None => None,
+    };
+    match cx.resolve_reference(parsed.as_ref()) {
+        Resolved::Found(file) => cx.policy(file).ok_or_else(|| {
+            format!("policy `{}` cannot be used: run `charter check {}` to see why", reference.unwrap_or_default(), cx.ws.file(file).path)
+        }),
+        _ => Err(format!(
+            "no known policy `{}`; known: {}",
+            reference.unwrap_or(crate::check::DEFAULT_POLICY),
+            known_policies(cx).join(", ")
+        )),
+    }
+}
+
+fn known_policies(cx: &Context) -> Vec<String> {
+    let mut known: Vec<String> = cx.registry.references().map(|(id, d, _)| format!("{id}@{d}")).collect();
+    known.sort();
+    known
+}
+
+/// Attribute values from `--set`, defaults for the rest.
+fn parse_values(policy: &ResolvedPolicy, set: &[String]) -> Result<Vec<u32>, String> {
+    let model = &policy.analysis.model;
+    let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
+    for assignment in set {
+        let (name, value) = assignment.split_once('=').ok_or_else(|| format!("`--set {assignment}`: write ATTR=VALUE"))?;
+        let a = model.attributes.iter().position(|a| a.name == name).ok_or_else(|| {
+            let names: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
+            format!("the policy has no attribute `{name}`; its attributes: {}", names.join(", "))
+        })?;
+        let attribute = &model.attributes[a];
+        let v = attribute.values.iter().position(|v| v == value).ok_or_else(|| {
+            format!("`{value}` is not a value of `{name}`; its values: {}", attribute.values.join(", "))
+        })?;
+        values[a] = v as u32;
+    }
+    Ok(values)
+}
+
+fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &CategoryVerdict, locale: &str) -> String {
+    let model = &describe.policy.analysis.model;
+    let mut out = String::new();
+    let point = describe.point(model.categories.find(category).unwrap_or(0), values);
+    out.push_str(&format!("{point} under policy `{}`\n", describe.policy.name(describe.ws)));
+    let mut sections: Vec<&SectionDecl> = Vec::new();
+    for (leaf, v) in &verdict.leaves {
+        let name = model.categories.name(*leaf);
+        let word = match v.outcome {
+            Outcome::Allow => "allow",
+            Outcome::Prohibit => "prohibit",
+            Outcome::Ambiguous => "prohibit (ambiguous: a rule conflict)",
+        };
+        out.push_str(&format!("\n  {name}: {word}\n    decided by {}\n", describe.decider(&v.decider)));
+        for (s, rules) in &v.owed {
+            out.push_str(&format!("    owes `{}` (rule {})\n", model.safeguards[*s as usize], describe.rule_names(rules)));
+        }
+        let mut section = match &v.decider {
+            Decider::Rules(rules) => rules.first().and_then(|&r| describe.rule_section(r)),
+            Decider::Default { .. } => None,
+        };
+        section = section.or_else(|| describe.category_section(name));
+        sections.extend(section.filter(|s| !sections.iter().any(|x| x.id == s.id)));
+    }
+    for section in sections {
+        out.push_str(&format!("\n§ {}", section.title.as_ref().map_or(section.id.value.as_str(), |t| t.value.as_str())));
+        if let Some(url) = &section.url {
+            out.push_str(&format!(" <{}>", url.value));
+        }
+        out.push('\n');
+        for line in wrap(section_text(section, locale).unwrap_or(""), 92) {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
+}
+
+/// Greedy word wrap; text without spaces (Chinese) is kept whole per paragraph line.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}

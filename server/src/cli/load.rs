@@ -1,0 +1,51 @@
+//! Reading the files a command works on into a [`Workspace`], with the bundled policies.
+
+use std::path::PathBuf;
+
+use super::discover::discover;
+use crate::diagnostic::FileId;
+use crate::text::decode;
+use crate::workspace::{FileKind, Workspace};
+
+pub struct Loaded {
+    pub ws: Workspace,
+    /// The files found under the paths given (not the bundled ones, nor `--policy-path`).
+    pub reported: Vec<FileId>,
+    /// Unreadable input, one line each.
+    pub errors: Vec<String>,
+}
+
+/// Loads every policy and manifest under `paths`, then the policies under `policy_paths`.
+pub fn load(paths: &[PathBuf], policy_paths: &[PathBuf]) -> Loaded {
+    let mut ws = Workspace::with_bundled();
+    let found = discover(paths);
+    let mut errors = found.errors;
+    let reported = read_into(&mut ws, found.files, &mut errors);
+    let extra = discover(policy_paths);
+    errors.extend(extra.errors);
+    let policies = extra.files.into_iter().filter(|(_, kind)| *kind == FileKind::Policy).collect();
+    read_into(&mut ws, policies, &mut errors);
+    Loaded { ws, reported, errors }
+}
+
+fn read_into(ws: &mut Workspace, files: Vec<(PathBuf, FileKind)>, errors: &mut Vec<String>) -> Vec<FileId> {
+    let mut texts = Vec::with_capacity(files.len());
+    let mut decode_errors = Vec::new();
+    for (path, kind) in files {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let (text, error) = decode(&bytes);
+                if let Some(error) = error {
+                    decode_errors.push((texts.len(), error));
+                }
+                texts.push((path.display().to_string(), text.into_owned(), kind));
+            }
+            Err(e) => errors.push(format!("cannot read `{}`: {e}", path.display())),
+        }
+    }
+    let ids = ws.add_all(texts);
+    for (i, error) in decode_errors {
+        ws.push_diagnostic(ids[i], error);
+    }
+    ids
+}

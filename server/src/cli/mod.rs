@@ -1,0 +1,90 @@
+//! The `charter` command line: argument parsing and the exit status. Each subcommand has its
+//! own module; all of them load files through `load` and judge through `check::Context`, the
+//! same path the language server takes.
+
+mod check;
+mod diff;
+mod discover;
+mod explain;
+mod load;
+pub mod render;
+mod today;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::Date;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "charter",
+    version,
+    about = "Check usage-policy files and use-case manifests",
+    long_about = "Charter checks usage-policy files (*.policy.yaml) and use-case manifests (*.usecases.yaml): \
+                  rules that contradict each other, use cases a policy prohibits, safeguards a use case owes, \
+                  and the policy text behind every verdict."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check policy and manifest files under the given paths (default: the current folder).
+    Check(check::CheckArgs),
+    /// Show the verdict for a category: deciding rules, owed safeguards and the policy's text.
+    Explain(explain::ExplainArgs),
+    /// Show what changes between two policy versions, and which use cases it affects.
+    Diff(diff::DiffArgs),
+}
+
+/// Options every subcommand that reads policies shares.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Extra folder to load policies from (repeatable).
+    #[arg(long = "policy-path", value_name = "DIR")]
+    policy_paths: Vec<PathBuf>,
+    /// The day to judge as of (ISO date), instead of today; decides which versions are in effect.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+impl Common {
+    fn today(&self) -> Date {
+        self.today.unwrap_or_else(today::system_today)
+    }
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+/// Exit status: 0 no errors, 1 errors (or warnings with `--deny-warnings`), 2 bad usage or
+/// unreadable input.
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("charter: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
