@@ -41,12 +41,22 @@ fn generate_policy(categories: usize, rules: usize) -> (String, Vec<String>) {
     let mut rng = Rng(0x5EED);
     let mut names: Vec<String> = Vec::with_capacity(categories);
     for i in 0..categories {
-        let name = if i < 8 { format!("g{i}") } else { format!("{}.c{i}", names[(i - 8) / 8]) };
+        let name = if i < 8 {
+            format!("g{i}")
+        } else {
+            format!("{}.c{i}", names[(i - 8) / 8])
+        };
         names.push(name);
     }
     let mut text = String::from("policy: bench\nversion: 2025-01-01\ndefault: allow\nattributes:\n");
     for (name, values) in ATTRIBUTES {
-        writeln!(text, "  {name}:\n    summary: Attribute {name}.\n    values: [{}]\n    default: {}", values.join(", "), values[0]).unwrap();
+        writeln!(
+            text,
+            "  {name}:\n    summary: Attribute {name}.\n    values: [{}]\n    default: {}",
+            values.join(", "),
+            values[0]
+        )
+        .unwrap();
     }
     text.push_str("safeguards:\n");
     for s in ["review", "disclosure", "logging"] {
@@ -60,7 +70,11 @@ fn generate_policy(categories: usize, rules: usize) -> (String, Vec<String>) {
     for r in 0..rules {
         let category = &names[rng.below(names.len())];
         let effect = ["prohibit", "allow", "require"][rng.below(3)];
-        write!(text, "  - id: r{r}\n    effect: {effect}\n    categories: [{category}]\n").unwrap();
+        write!(
+            text,
+            "  - id: r{r}\n    effect: {effect}\n    categories: [{category}]\n"
+        )
+        .unwrap();
         if effect == "require" {
             text.push_str("    safeguards: [review]\n");
         }
@@ -118,7 +132,10 @@ fn measure(name: &str, runs: usize, mut f: impl FnMut()) {
 fn main() {
     let today = Date::parse("2026-01-01").unwrap();
     let (policy, _) = generate_policy(5_000, 10_000);
-    println!("policy: {} KiB, 10,000 rules, 5,000 categories, 4 attributes", policy.len() / 1024);
+    println!(
+        "policy: {} KiB, 10,000 rules, 5,000 categories, 4 attributes",
+        policy.len() / 1024
+    );
     let mut ws = Workspace::with_bundled();
     let file = ws.add("bench.policy.yaml".into(), policy.clone(), FileKind::Policy, false);
     measure("parse policy (10k rules)", 10, || {
@@ -142,11 +159,21 @@ fn main() {
     let manifest = generate_manifest(10_000, 7, BUNDLED_LEAVES);
     println!("manifest: {} KiB, 10,000 use cases", manifest.len() / 1024);
     let mut ws = Workspace::with_bundled();
-    let file = ws.add("bench.usecases.yaml".into(), manifest.clone(), FileKind::Manifest, false);
+    let file = ws.add(
+        "bench.usecases.yaml".into(),
+        manifest.clone(),
+        FileKind::Manifest,
+        false,
+    );
     let cx = Context::new(&ws, today);
     measure("parse manifest (10k use cases)", 10, || {
         let mut ws = Workspace::default();
-        ws.add("bench.usecases.yaml".into(), manifest.clone(), FileKind::Manifest, false);
+        ws.add(
+            "bench.usecases.yaml".into(),
+            manifest.clone(),
+            FileKind::Manifest,
+            false,
+        );
     });
     measure("check manifest (10k use cases, parsed)", 10, || {
         let _ = cx.check_file(file);
@@ -156,12 +183,23 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("charter-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for m in 0..1_000 {
-        std::fs::write(dir.join(format!("m{m}.usecases.yaml")), generate_manifest(20, m, BUNDLED_LEAVES)).unwrap();
+        std::fs::write(
+            dir.join(format!("m{m}.usecases.yaml")),
+            generate_manifest(20, m, BUNDLED_LEAVES),
+        )
+        .unwrap();
     }
     let exe = env!("CARGO_BIN_EXE_charter");
     measure("`charter check` over 1,000 manifests (binary)", 5, || {
-        let out = std::process::Command::new(exe).args(["check", "--format", "json"]).arg(&dir).output().unwrap();
-        assert!(out.status.code() == Some(1) || out.status.success(), "charter check failed: {out:?}");
+        let out = std::process::Command::new(exe)
+            .args(["check", "--format", "json"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code() == Some(1) || out.status.success(),
+            "charter check failed: {out:?}"
+        );
     });
     std::fs::remove_dir_all(&dir).ok();
 }

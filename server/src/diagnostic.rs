@@ -144,12 +144,19 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, file: FileId, range: TextRange, message: impl Into<String>) -> Self {
-        self.related.push(Related { file, range, message: message.into() });
+        self.related.push(Related {
+            file,
+            range,
+            message: message.into(),
+        });
         self
     }
 
     pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        self.fixes.push(Fix { title: title.into(), edits });
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits,
+        });
         self
     }
 

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use charter::check::Context;
 use charter::model::Date;
-use charter::text::{decode, Encoding, LineIndex};
+use charter::text::{Encoding, LineIndex, decode};
 use charter::workspace::{FileKind, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,7 +87,14 @@ fn parse_tail(file: &str, start: (u32, u32), end: (u32, u32), tail: &str) -> Exp
         Some((code, message)) => (code, Some(message.trim().trim_matches('"').to_owned())),
         None => (rest, None),
     };
-    Expected { file: file.to_owned(), start, end, severity: severity.to_owned(), code: code.to_owned(), message }
+    Expected {
+        file: file.to_owned(),
+        start,
+        end,
+        severity: severity.to_owned(),
+        code: code.to_owned(),
+        message,
+    }
 }
 
 fn check_fixture(dir: &Path) -> Result<(), String> {
@@ -140,7 +147,11 @@ fn compare(mut expected: Vec<Expected>, actual: Vec<(Expected, String)>) -> Resu
     let mut unexpected = Vec::new();
     for (got, message) in actual {
         let found = expected.iter().position(|e| {
-            Expected { message: None, ..e.clone() } == got && e.message.as_ref().is_none_or(|m| message.contains(m.as_str()))
+            Expected {
+                message: None,
+                ..e.clone()
+            } == got
+                && e.message.as_ref().is_none_or(|m| message.contains(m.as_str()))
         });
         match found {
             Some(i) => {
@@ -169,10 +180,18 @@ fn fixture_corpus() {
     let failures: Vec<String> = dirs
         .iter()
         .filter_map(|dir| {
-            check_fixture(dir).err().map(|e| format!("{}:\n{e}", dir.file_name().unwrap().to_string_lossy()))
+            check_fixture(dir)
+                .err()
+                .map(|e| format!("{}:\n{e}", dir.file_name().unwrap().to_string_lossy()))
         })
         .collect();
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::ir::{CatId, Model};
 use super::judge::{Outcome, RuleRef};
-use super::points::{bit, ones, PointSpace};
-use super::tables::{effect_bits, Below, LayerTables, ALLOW_BIT, NONE, PROHIBIT_BIT};
+use super::points::{PointSpace, bit, ones};
+use super::tables::{ALLOW_BIT, Below, LayerTables, NONE, PROHIBIT_BIT, effect_bits};
 use crate::model::Effect;
 
 /// An example point: a leaf and a value index per attribute.
@@ -31,11 +31,27 @@ pub enum Redundancy {
 /// One finding about a rule of the top layer (indices into that layer's rules).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
-    Conflict { rule: u32, others: Vec<u32>, witness: Witness },
-    LayerViolation { rule: u32, witness: Witness },
-    Shadowed { rule: u32, by: Vec<RuleRef> },
-    Dead { rule: u32 },
-    Redundant { rule: u32, reason: Redundancy, by: Vec<RuleRef> },
+    Conflict {
+        rule: u32,
+        others: Vec<u32>,
+        witness: Witness,
+    },
+    LayerViolation {
+        rule: u32,
+        witness: Witness,
+    },
+    Shadowed {
+        rule: u32,
+        by: Vec<RuleRef>,
+    },
+    Dead {
+        rule: u32,
+    },
+    Redundant {
+        rule: u32,
+        reason: Redundancy,
+        by: Vec<RuleRef>,
+    },
 }
 
 impl Finding {
@@ -80,11 +96,17 @@ impl Context<'_> {
     }
 
     fn own(&self, index: u32) -> RuleRef {
-        RuleRef { layer: self.top_index(), index }
+        RuleRef {
+            layer: self.top_index(),
+            index,
+        }
     }
 
     fn witness(&self, leaf: usize, point: usize) -> Witness {
-        Witness { leaf: leaf as CatId, values: self.space.values_of(point) }
+        Witness {
+            leaf: leaf as CatId,
+            values: self.space.values_of(point),
+        }
     }
 
     pub fn findings(&self) -> Vec<Finding> {
@@ -101,16 +123,27 @@ impl Context<'_> {
             let same = original.unwrap_or(i);
             if let Some((others, witness)) = conflicts.get(&same) {
                 let others = others.iter().copied().chain(original).filter(|&o| o != i).collect();
-                findings.push(Finding::Conflict { rule: i, others, witness: witness.clone() });
+                findings.push(Finding::Conflict {
+                    rule: i,
+                    others,
+                    witness: witness.clone(),
+                });
                 continue;
             }
             if let Some(witness) = violations.get(&same) {
-                findings.push(Finding::LayerViolation { rule: i, witness: witness.clone() });
+                findings.push(Finding::LayerViolation {
+                    rule: i,
+                    witness: witness.clone(),
+                });
                 continue;
             }
             if let Some(first) = original {
                 let by = vec![self.own(first)];
-                findings.push(Finding::Redundant { rule: i, reason: Redundancy::Duplicate, by });
+                findings.push(Finding::Redundant {
+                    rule: i,
+                    reason: Redundancy::Duplicate,
+                    by,
+                });
                 continue;
             }
             if rule.effect == Effect::Require {
@@ -130,8 +163,10 @@ impl Context<'_> {
     /// reported redundant can be removed at once.
     fn processing_order(&self) -> Vec<u32> {
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
-        let depth: Vec<usize> =
-            rules.iter().map(|r| self.model.categories.name(r.category).matches('.').count()).collect();
+        let depth: Vec<usize> = rules
+            .iter()
+            .map(|r| self.model.categories.name(r.category).matches('.').count())
+            .collect();
         let mut order: Vec<u32> = (0..rules.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| depth[b as usize].cmp(&depth[a as usize]).then(b.cmp(&a)));
         order
@@ -147,7 +182,9 @@ impl Context<'_> {
         for leaf in (0..cats.len()).filter(|&n| cats.children[n].is_empty()) {
             for p in 0..points {
                 let cell = leaf * points + p;
-                let Some(d) = self.top().decision_at(cell, points) else { continue };
+                let Some(d) = self.top().decision_at(cell, points) else {
+                    continue;
+                };
                 if d.outcome == Outcome::Ambiguous {
                     for &r in &d.rules {
                         conflicts.entry(r).or_insert_with(|| {
@@ -184,7 +221,10 @@ impl Context<'_> {
             _ => ALLOW_BIT,
         };
         if decides_as_written.is_empty() && ones(applies).any(|p| below.effects[n * points + p] & other != 0) {
-            return Some(Finding::Shadowed { rule: i, by: self.deciders_below(n, applies, other) });
+            return Some(Finding::Shadowed {
+                rule: i,
+                by: self.deciders_below(n, applies, other),
+            });
         }
         let alone = self.same_without(i, &decides_as_written, &below.live_as_written, &self.none_removed)?;
         let decides_now = self.decides_at(i, &below.used, removed);
@@ -193,10 +233,18 @@ impl Context<'_> {
         self.hand_down(n, &decides_now, below, removed);
         Some(if decides_as_written.is_empty() {
             let by = self.deciders_below(n, applies, ALLOW_BIT | PROHIBIT_BIT);
-            Finding::Redundant { rule: i, reason: Redundancy::NeverDecides, by }
+            Finding::Redundant {
+                rule: i,
+                reason: Redundancy::NeverDecides,
+                by,
+            }
         } else {
             let by = alone.or(after_others).unwrap_or_default();
-            Finding::Redundant { rule: i, reason: Redundancy::SameWithout, by }
+            Finding::Redundant {
+                rule: i,
+                reason: Redundancy::SameWithout,
+                by,
+            }
         })
     }
 
@@ -248,11 +296,16 @@ impl Context<'_> {
     /// The layer's deciding rules at node `n`, point `p`, among those not removed (nor
     /// `except`): the applicable ones no narrower applicable one beats. Lazy, since this runs
     /// for every rule at every point.
-    fn deciding<'s>(&'s self, n: usize, p: usize, removed: &'s [bool], except: Option<u32>) -> impl Iterator<Item = u32> + 's {
+    fn deciding<'s>(
+        &'s self,
+        n: usize,
+        p: usize,
+        removed: &'s [bool],
+        except: Option<u32>,
+    ) -> impl Iterator<Item = u32> + 's {
         let top = self.top();
         let candidates = &top.deciders_at[n];
-        let applicable =
-            move |r: u32| !removed[r as usize] && Some(r) != except && bit(&top.applies[r as usize], p);
+        let applicable = move |r: u32| !removed[r as usize] && Some(r) != except && bit(&top.applies[r as usize], p);
         candidates.iter().copied().filter(move |&a| {
             applicable(a) && {
                 let ab = &top.applies[a as usize];
@@ -292,7 +345,9 @@ impl Context<'_> {
         if !here.is_empty() {
             return here;
         }
-        self.inherited(n, p).map(|d| d.rules.iter().map(|&r| self.own(r)).collect()).unwrap_or_default()
+        self.inherited(n, p)
+            .map(|d| d.rules.iter().map(|&r| self.own(r)).collect())
+            .unwrap_or_default()
     }
 
     /// The decision node `n` inherits at point `p` from its nearest deciding ancestor.
@@ -346,13 +401,21 @@ impl Context<'_> {
                     have[s as usize / 64] |= 1 << (s % 64);
                 }
             }
-            if rule.safeguards.iter().any(|&s| have[s as usize / 64] >> (s % 64) & 1 == 0) {
+            if rule
+                .safeguards
+                .iter()
+                .any(|&s| have[s as usize / 64] >> (s % 64) & 1 == 0)
+            {
                 return None;
             }
         }
         by.extend(self.providers_above(n, &rule.safeguards, applies));
         let by = by.into_iter().take(MAX_RELATED).collect();
-        Some(Finding::Redundant { rule: i, reason: Redundancy::Covered, by })
+        Some(Finding::Redundant {
+            rule: i,
+            reason: Redundancy::Covered,
+            by,
+        })
     }
 
     /// `require` rules at `n` itself, applicable at `p`, that take precedence over rule `i` for
@@ -378,7 +441,10 @@ impl Context<'_> {
                         && covers(&mine.safeguards, &rule.safeguards)
                         && !covers(&rule.safeguards, &mine.safeguards));
                 if wins {
-                    prior.push(RuleRef { layer: layer as u32, index: r as u32 });
+                    prior.push(RuleRef {
+                        layer: layer as u32,
+                        index: r as u32,
+                    });
                 }
             }
         }
@@ -396,7 +462,10 @@ impl Context<'_> {
                     let rule = &self.model.layers[layer].rules[r as usize];
                     let overlaps = tables.applies[r as usize].iter().zip(at).any(|(x, y)| x & y != 0);
                     if overlaps && rule.safeguards.iter().any(|s| safeguards.contains(s)) {
-                        found.push(RuleRef { layer: layer as u32, index: r });
+                        found.push(RuleRef {
+                            layer: layer as u32,
+                            index: r,
+                        });
                     }
                 }
             }
@@ -421,7 +490,10 @@ impl Context<'_> {
                     bits[to + w] = bits[from + w];
                 }
                 for (layer, tables) in self.layers.iter().enumerate() {
-                    for &r in tables.requires_at[parent].iter().filter(|&&r| bit(&tables.applies[r as usize], p)) {
+                    for &r in tables.requires_at[parent]
+                        .iter()
+                        .filter(|&&r| bit(&tables.applies[r as usize], p))
+                    {
                         for &s in &self.model.layers[layer].rules[r as usize].safeguards {
                             bits[to + s as usize / 64] |= 1 << (s % 64);
                         }

@@ -23,8 +23,11 @@ impl Categories {
         let mut names: Vec<String> = ids.into_iter().map(str::to_owned).collect();
         names.sort_by(|a, b| depth_of(a).cmp(&depth_of(b)).then_with(|| a.cmp(b)));
         names.dedup();
-        let index: std::collections::HashMap<&str, CatId> =
-            names.iter().enumerate().map(|(i, n)| (n.as_str(), i as CatId)).collect();
+        let index: std::collections::HashMap<&str, CatId> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i as CatId))
+            .collect();
         let parent: Vec<Option<CatId>> = names
             .iter()
             .map(|n| n.rsplit_once('.').and_then(|(p, _)| index.get(p).copied()))
@@ -35,7 +38,11 @@ impl Categories {
                 children[*p as usize].push(i as CatId);
             }
         }
-        Self { names, parent, children }
+        Self {
+            names,
+            parent,
+            children,
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -36,7 +36,11 @@ impl Outcome {
     /// The outcome of a set of deciding rules' effects.
     pub fn of_effects(mut effects: impl Iterator<Item = Effect>) -> Option<Outcome> {
         let first = effects.next()?;
-        Some(if effects.all(|e| e == first) { Outcome::of_effect(first) } else { Outcome::Ambiguous })
+        Some(if effects.all(|e| e == first) {
+            Outcome::of_effect(first)
+        } else {
+            Outcome::Ambiguous
+        })
     }
 }
 
@@ -103,7 +107,11 @@ pub fn judge(model: &Model, index: &RuleIndex, layers: usize, leaf: CatId, value
         }
     }
     let (outcome, decider) = verdict.unwrap_or((Outcome::Allow, Decider::Default { layer: 0 }));
-    let owed = if outcome.is_allowed() { owed_safeguards(model, index, layers, leaf, values) } else { Vec::new() };
+    let owed = if outcome.is_allowed() {
+        owed_safeguards(model, index, layers, leaf, values)
+    } else {
+        Vec::new()
+    };
     Verdict { outcome, decider, owed }
 }
 
@@ -131,7 +139,11 @@ fn decide_in_layer(
         if !applicable.is_empty() {
             let deciding: Vec<RuleRef> = applicable
                 .iter()
-                .filter(|&&a| !applicable.iter().any(|&b| beats(&rules[b as usize], &rules[a as usize])))
+                .filter(|&&a| {
+                    !applicable
+                        .iter()
+                        .any(|&b| beats(&rules[b as usize], &rules[a as usize]))
+                })
                 .map(|&index| RuleRef { layer, index })
                 .collect();
             let outcome = Outcome::of_effects(deciding.iter().map(|r| rules[r.index as usize].effect))?;

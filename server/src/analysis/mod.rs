@@ -88,7 +88,12 @@ impl Analysis {
     /// Judges every leaf at or below `category`.
     pub fn judge_category(&self, category: CatId, values: &[u32]) -> CategoryVerdict {
         let leaves = self.model.categories.leaves_under(category);
-        CategoryVerdict { leaves: leaves.into_iter().map(|leaf| (leaf, self.judge(leaf, values))).collect() }
+        CategoryVerdict {
+            leaves: leaves
+                .into_iter()
+                .map(|leaf| (leaf, self.judge(leaf, values)))
+                .collect(),
+        }
     }
 
     /// The defaults of every attribute, as a full assignment.
@@ -112,6 +117,12 @@ impl Analysis {
             layers.push(tables);
         }
         let none_removed = vec![false; self.model.layers.last().map_or(0, |l| l.rules.len())];
-        findings::Context { model: &self.model, space: &space, layers: &layers, none_removed }.findings()
+        findings::Context {
+            model: &self.model,
+            space: &space,
+            layers: &layers,
+            none_removed,
+        }
+        .findings()
     }
 }

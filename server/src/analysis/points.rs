@@ -57,7 +57,11 @@ impl PointSpace {
         let mut class_of = Vec::new();
         let mut representative = Vec::new();
         for (a, attr) in model.attributes.iter().enumerate() {
-            let sets = model.layers.iter().flat_map(|l| &l.rules).filter_map(|r| r.when[a].as_deref());
+            let sets = model
+                .layers
+                .iter()
+                .flat_map(|l| &l.rules)
+                .filter_map(|r| r.when[a].as_deref());
             let (classes, reps) = classify(attr, sets);
             class_of.push(classes);
             representative.push(reps);
@@ -68,7 +72,12 @@ impl PointSpace {
             stride.push(len);
             len = len.saturating_mul(reps.len().max(1));
         }
-        Self { class_of, representative, stride, len }
+        Self {
+            class_of,
+            representative,
+            stride,
+            len,
+        }
     }
 
     /// The number of points.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::ir::{CatId, Model};
 use super::judge::Outcome;
-use super::points::{bit, bits_new, is_subset, Bits, PointSpace};
+use super::points::{Bits, PointSpace, bit, bits_new, is_subset};
 use crate::model::Effect;
 
 /// No rule decides here.
@@ -56,7 +56,11 @@ impl LayerTables {
         let mut deciders_at = vec![Vec::new(); model.categories.len()];
         let mut requires_at = vec![Vec::new(); model.categories.len()];
         for (i, rule) in rules.iter().enumerate().filter(|(i, _)| duplicate_of[*i].is_none()) {
-            let at = if rule.effect == Effect::Require { &mut requires_at } else { &mut deciders_at };
+            let at = if rule.effect == Effect::Require {
+                &mut requires_at
+            } else {
+                &mut deciders_at
+            };
             at[rule.category as usize].push(i as u32);
         }
         let unbeaten = unbeaten_points(rules.len(), &applies, &deciders_at);
@@ -93,7 +97,10 @@ impl LayerTables {
             for (p, cell) in row.iter_mut().enumerate() {
                 let deciding = at.iter().copied().filter(|&r| bit(&self.unbeaten[r as usize], p));
                 let mask = if at.len() <= 64 {
-                    at.iter().enumerate().filter(|(_, r)| bit(&self.unbeaten[**r as usize], p)).fold(0u64, |m, (i, _)| m | 1 << i)
+                    at.iter()
+                        .enumerate()
+                        .filter(|(_, r)| bit(&self.unbeaten[**r as usize], p))
+                        .fold(0u64, |m, (i, _)| m | 1 << i)
                 } else {
                     u64::MAX
                 };
@@ -112,7 +119,10 @@ impl LayerTables {
                 let d = *interned.entry(deciding).or_insert_with_key(|rules_here| {
                     let outcome = Outcome::of_effects(rules_here.iter().map(|&r| rules[r as usize].effect))
                         .expect("a decision has at least one rule");
-                    self.decisions.push(Decision { rules: rules_here.clone(), outcome });
+                    self.decisions.push(Decision {
+                        rules: rules_here.clone(),
+                        outcome,
+                    });
                     next
                 });
                 seen.push((mask, d));
@@ -165,7 +175,9 @@ impl LayerTables {
     /// The layer's decision at a cell (`node * points + point`), if any of its rules decides.
     pub fn decision_at(&self, cell: usize, points: usize) -> Option<&Decision> {
         let node = self.eff[cell];
-        (node != NONE).then(|| self.decision_of(node as CatId, cell % points)).flatten()
+        (node != NONE)
+            .then(|| self.decision_of(node as CatId, cell % points))
+            .flatten()
     }
 
     /// The local decision of `node` at `point`.

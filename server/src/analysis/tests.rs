@@ -59,7 +59,12 @@ fn random_model(rng: &mut Rng) -> Model {
             Layer { rules, default }
         })
         .collect();
-    Model { categories, attributes, safeguards, layers }
+    Model {
+        categories,
+        attributes,
+        safeguards,
+        layers,
+    }
 }
 
 fn random_rule(rng: &mut Rng, cats: &Categories, attrs: &[Attribute], safeguards: usize, layer: u32, i: u32) -> Rule {
@@ -88,7 +93,17 @@ fn random_rule(rng: &mut Rng, cats: &Categories, attrs: &[Attribute], safeguards
         Vec::new()
     };
     let category = rng.below(cats.len()) as CatId;
-    Rule { effect, category, when, safeguards, origin: RuleOrigin { layer, rule: i, listing: 0 } }
+    Rule {
+        effect,
+        category,
+        when,
+        safeguards,
+        origin: RuleOrigin {
+            layer,
+            rule: i,
+            listing: 0,
+        },
+    }
 }
 
 /// Every full assignment of values.
@@ -110,7 +125,9 @@ fn assignments(model: &Model) -> Vec<Vec<u32>> {
 }
 
 fn leaves(model: &Model) -> Vec<CatId> {
-    (0..model.categories.len() as CatId).filter(|&c| model.categories.is_leaf(c)).collect()
+    (0..model.categories.len() as CatId)
+        .filter(|&c| model.categories.is_leaf(c))
+        .collect()
 }
 
 fn depth(model: &Model, c: CatId) -> usize {
@@ -118,7 +135,10 @@ fn depth(model: &Model, c: CatId) -> usize {
 }
 
 fn holds(rule: &Rule, values: &[u32]) -> bool {
-    rule.when.iter().zip(values).all(|(set, v)| set.as_ref().is_none_or(|s| s.contains(v)))
+    rule.when
+        .iter()
+        .zip(values)
+        .all(|(set, v)| set.as_ref().is_none_or(|s| s.contains(v)))
 }
 
 fn when_within(a: &Rule, b: &Rule, model: &Model) -> bool {
@@ -145,7 +165,11 @@ fn deciding(model: &Model, rules: &[Option<&Rule>], leaf: CatId, values: &[u32])
     applicable
         .iter()
         .copied()
-        .filter(|&a| !applicable.iter().any(|&b| beats(model, rules[b].unwrap(), rules[a].unwrap())))
+        .filter(|&a| {
+            !applicable
+                .iter()
+                .any(|&b| beats(model, rules[b].unwrap(), rules[a].unwrap()))
+        })
         .collect()
 }
 
@@ -168,7 +192,8 @@ fn oracle(model: &Model, layers: &[Vec<Option<&Rule>>], leaf: CatId, values: &[u
     let mut owed: Vec<u32> = Vec::new();
     if outcome.is_allowed() {
         for r in layers.iter().flatten().flatten() {
-            if r.effect == Effect::Require && model.categories.is_ancestor_or_self(r.category, leaf) && holds(r, values) {
+            if r.effect == Effect::Require && model.categories.is_ancestor_or_self(r.category, leaf) && holds(r, values)
+            {
                 owed.extend(&r.safeguards);
             }
         }
@@ -179,7 +204,11 @@ fn oracle(model: &Model, layers: &[Vec<Option<&Rule>>], leaf: CatId, values: &[u
 }
 
 fn all_rules(model: &Model) -> Vec<Vec<Option<&Rule>>> {
-    model.layers.iter().map(|l| l.rules.iter().map(Some).collect()).collect()
+    model
+        .layers
+        .iter()
+        .map(|l| l.rules.iter().map(Some).collect())
+        .collect()
 }
 
 /// Whether removing the given top-layer rules changes any verdict or owed safeguard.
@@ -190,14 +219,16 @@ fn removal_changes(model: &Model, removed: &[u32]) -> bool {
         less.last_mut().unwrap()[r as usize] = None;
     }
     leaves(model).into_iter().any(|leaf| {
-        assignments(model).iter().any(|v| oracle(model, &full, leaf, v) != oracle(model, &less, leaf, v))
+        assignments(model)
+            .iter()
+            .any(|v| oracle(model, &full, leaf, v) != oracle(model, &less, leaf, v))
     })
 }
 
 #[test]
 fn judge_matches_the_oracle_at_every_point() {
     for seed in 1..=3000u64 {
-        let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let analysis = Analysis::new(random_model(&mut rng));
         let model = &analysis.model;
         let rules = all_rules(model);
@@ -219,7 +250,7 @@ fn judge_matches_the_oracle_at_every_point() {
 #[test]
 fn findings_match_their_definitions() {
     for seed in 1..=3000u64 {
-        let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let analysis = Analysis::new(random_model(&mut rng));
         check_findings(&analysis, seed);
     }
@@ -243,27 +274,53 @@ fn check_findings(analysis: &Analysis, seed: u64) {
         .map(Finding::rule)
         .collect();
     for (r, rule) in model.layers[top].rules.iter().enumerate() {
-        let ctx = format!("seed {seed}, rule {r} ({:?} {})", rule.effect, model.categories.name(rule.category));
-        let decides_at: Vec<&(CatId, Vec<u32>)> =
-            points.iter().filter(|(l, v)| deciding(model, own, *l, v).contains(&r)).collect();
-        let in_conflict = decides_at.iter().any(|(l, v)| outcome_of(own, &deciding(model, own, *l, v)) == Some(Outcome::Ambiguous));
+        let ctx = format!(
+            "seed {seed}, rule {r} ({:?} {})",
+            rule.effect,
+            model.categories.name(rule.category)
+        );
+        let decides_at: Vec<&(CatId, Vec<u32>)> = points
+            .iter()
+            .filter(|(l, v)| deciding(model, own, *l, v).contains(&r))
+            .collect();
+        let in_conflict = decides_at
+            .iter()
+            .any(|(l, v)| outcome_of(own, &deciding(model, own, *l, v)) == Some(Outcome::Ambiguous));
         let violates = top > 0
             && decides_at.iter().any(|(l, v)| {
-                !base_outcome(*l, v).is_allowed() && outcome_of(own, &deciding(model, own, *l, v)) == Some(Outcome::Allow)
+                !base_outcome(*l, v).is_allowed()
+                    && outcome_of(own, &deciding(model, own, *l, v)) == Some(Outcome::Allow)
             });
         let found = find(r);
-        assert_eq!(in_conflict, matches!(found, Some(Finding::Conflict { .. })), "conflict: {ctx}: {found:?}");
+        assert_eq!(
+            in_conflict,
+            matches!(found, Some(Finding::Conflict { .. })),
+            "conflict: {ctx}: {found:?}"
+        );
         if in_conflict {
             continue;
         }
-        assert_eq!(violates, matches!(found, Some(Finding::LayerViolation { .. })), "violation: {ctx}: {found:?}");
+        assert_eq!(
+            violates,
+            matches!(found, Some(Finding::LayerViolation { .. })),
+            "violation: {ctx}: {found:?}"
+        );
         if violates {
             continue;
         }
         if let Some(Finding::Redundant { .. }) = found {
-            assert!(!removal_changes(model, &[r as u32]), "redundant but its removal changes a verdict: {ctx}");
+            assert!(
+                !removal_changes(model, &[r as u32]),
+                "redundant but its removal changes a verdict: {ctx}"
+            );
         }
-        if matches!(found, Some(Finding::Redundant { reason: Redundancy::Duplicate, .. })) {
+        if matches!(
+            found,
+            Some(Finding::Redundant {
+                reason: Redundancy::Duplicate,
+                ..
+            })
+        ) {
             continue;
         }
         if rule.effect == Effect::Require {
@@ -271,17 +328,31 @@ fn check_findings(analysis: &Analysis, seed: u64) {
                 .iter()
                 .filter(|(l, v)| model.categories.is_ancestor_or_self(rule.category, *l) && holds(rule, v))
                 .all(|(l, v)| !oracle(model, &rules, *l, v).0.is_allowed());
-            assert_eq!(dead, matches!(found, Some(Finding::Dead { .. })), "dead: {ctx}: {found:?}");
+            assert_eq!(
+                dead,
+                matches!(found, Some(Finding::Dead { .. })),
+                "dead: {ctx}: {found:?}"
+            );
             continue;
         }
-        let other = if rule.effect == Effect::Allow { Effect::Prohibit } else { Effect::Allow };
+        let other = if rule.effect == Effect::Allow {
+            Effect::Prohibit
+        } else {
+            Effect::Allow
+        };
         let overridden = points.iter().any(|(l, v)| {
             model.categories.is_ancestor_or_self(rule.category, *l)
                 && holds(rule, v)
-                && deciding(model, own, *l, v).iter().any(|&d| own[d].unwrap().effect == other)
+                && deciding(model, own, *l, v)
+                    .iter()
+                    .any(|&d| own[d].unwrap().effect == other)
         });
         let shadowed = decides_at.is_empty() && overridden;
-        assert_eq!(shadowed, matches!(found, Some(Finding::Shadowed { .. })), "shadowed: {ctx}: {found:?}");
+        assert_eq!(
+            shadowed,
+            matches!(found, Some(Finding::Shadowed { .. })),
+            "shadowed: {ctx}: {found:?}"
+        );
         // A rule that decides somewhere, yet whose removal (with its repeats) changes nothing,
         // is redundant.
         let with_repeats: Vec<u32> = model.layers[top]
@@ -301,5 +372,8 @@ fn check_findings(analysis: &Analysis, seed: u64) {
         }
     }
     // All the redundant rules can go at once.
-    assert!(!removal_changes(model, &redundant), "seed {seed}: removing all of {redundant:?} changes a verdict");
+    assert!(
+        !removal_changes(model, &redundant),
+        "seed {seed}: removing all of {redundant:?} changes a verdict"
+    );
 }

@@ -40,7 +40,11 @@ impl<'a> Describe<'a> {
         if file == self.policy.file {
             format!("`{}`", decl.id.value)
         } else {
-            format!("`{}` (from `{}`)", decl.id.value, crate::resolve::policy_name(self.ws, file))
+            format!(
+                "`{}` (from `{}`)",
+                decl.id.value,
+                crate::resolve::policy_name(self.ws, file)
+            )
         }
     }
 
@@ -114,7 +118,11 @@ impl<'a> Describe<'a> {
                 let file = self.policy.layer_file(*layer);
                 let doc = self.ws.file(file).policy().expect("a chain holds policies");
                 match &doc.default {
-                    Some(default) => d.with_related(file, default.range, format!("`default: {}` {what}", default.value.as_str())),
+                    Some(default) => d.with_related(
+                        file,
+                        default.range,
+                        format!("`default: {}` {what}", default.value.as_str()),
+                    ),
                     None => d,
                 }
             }
@@ -154,6 +162,15 @@ impl<'a> Describe<'a> {
 /// A section's text in `locale` (`zh-CN` falls back to `zh`), else in `en`, else any.
 pub fn section_text<'s>(section: &'s SectionDecl, locale: &str) -> Option<&'s str> {
     let language = locale.split(['-', '_']).next().unwrap_or(locale);
-    let find = |l: &str| section.text.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)).map(|(_, t)| t.value.as_str());
-    find(locale).or_else(|| find(language)).or_else(|| find("en")).or_else(|| section.text.first().map(|(_, t)| t.value.as_str()))
+    let find = |l: &str| {
+        section
+            .text
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(l))
+            .map(|(_, t)| t.value.as_str())
+    };
+    find(locale)
+        .or_else(|| find(language))
+        .or_else(|| find("en"))
+        .or_else(|| section.text.first().map(|(_, t)| t.value.as_str()))
 }

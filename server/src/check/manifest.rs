@@ -1,12 +1,12 @@
 //! A manifest's diagnostics: its policy reference, each use case's references, and the
 //! verdict of §3.1 on each of its categories.
 
-use super::describe::Describe;
 use super::Context;
+use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef};
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, Edit, FileId};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
 use crate::model::{ManifestDoc, Spanned, UseCaseDecl};
-use crate::resolve::{unknown_reference, ResolvedPolicy};
+use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
 use crate::workspace::Resolved;
 
@@ -15,25 +15,39 @@ pub const USE_CASE_FIELDS: &[&str] = &["id", "summary", "categories", "safeguard
 
 pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
     let Some(doc) = cx.ws.file(file).manifest() else { return };
-    let Some(policy) = governing_policy(cx, doc, out) else { return };
+    let Some(policy) = governing_policy(cx, doc, out) else {
+        return;
+    };
     let describe = Describe::new(cx.ws, policy);
     let text = &cx.ws.file(file).text;
     for use_case in &doc.use_cases {
-        let Some(resolved) = resolve_use_case(policy, use_case, Some(out)) else { continue };
+        let Some(resolved) = resolve_use_case(policy, use_case, Some(out)) else {
+            continue;
+        };
         judge_use_case(&describe, use_case, &resolved, text, out);
     }
     out.extend(superseded(cx, doc, policy));
 }
 
 /// The policy a manifest is judged by; `unknown-policy` when it cannot be had.
-pub fn governing_policy<'c>(cx: &'c Context, doc: &ManifestDoc, out: &mut Vec<Diagnostic>) -> Option<&'c ResolvedPolicy> {
+pub fn governing_policy<'c>(
+    cx: &'c Context,
+    doc: &ManifestDoc,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'c ResolvedPolicy> {
     let reference = doc.policy.as_ref();
     let context = format!("manifest `{}` uses", doc.id.as_ref().map_or("?", |i| i.value.as_str()));
     let file = match cx.resolve_reference(reference.map(|r| &r.value)) {
         Resolved::Found(file) => file,
         resolved => {
             let reference = reference?; // the bundled default always resolves
-            out.push(crate::resolve::unknown_policy(&cx.registry, reference.range, &reference.value, &resolved, &context));
+            out.push(crate::resolve::unknown_policy(
+                &cx.registry,
+                reference.range,
+                &reference.value,
+                &resolved,
+                &context,
+            ));
             return None;
         }
     };
@@ -64,7 +78,11 @@ pub struct ResolvedUseCase {
 
 /// Resolves a use case; `None` (after reporting, when `report` is given) when a category,
 /// attribute or value is unknown, since such a use case cannot be judged.
-pub fn resolve_use_case(policy: &ResolvedPolicy, uc: &UseCaseDecl, mut report: Option<&mut Vec<Diagnostic>>) -> Option<ResolvedUseCase> {
+pub fn resolve_use_case(
+    policy: &ResolvedPolicy,
+    uc: &UseCaseDecl,
+    mut report: Option<&mut Vec<Diagnostic>>,
+) -> Option<ResolvedUseCase> {
     let model = &policy.analysis.model;
     let context = format!("use case `{}`", uc.id.value);
     let mut sound = true;
@@ -79,7 +97,13 @@ pub fn resolve_use_case(policy: &ResolvedPolicy, uc: &UseCaseDecl, mut report: O
             Some(id) => categories.push((id, c.range)),
             None => {
                 sound = false;
-                emit(unknown_reference(Code::UnknownCategory, "category", c, &context, model.categories.names.iter().map(String::as_str)));
+                emit(unknown_reference(
+                    Code::UnknownCategory,
+                    "category",
+                    c,
+                    &context,
+                    model.categories.names.iter().map(String::as_str),
+                ));
             }
         }
     }
@@ -95,13 +119,24 @@ pub fn resolve_use_case(policy: &ResolvedPolicy, uc: &UseCaseDecl, mut report: O
             Some(v) => values[a] = v as u32,
             None => {
                 sound = false;
-                emit(crate::resolve::unknown_value(&attribute.name, &attribute.values, value, &context));
+                emit(crate::resolve::unknown_value(
+                    &attribute.name,
+                    &attribute.values,
+                    value,
+                    &context,
+                ));
             }
         }
     }
     for s in uc.safeguards.iter().flat_map(|s| &s.value) {
         if !model.safeguards.contains(&s.value) {
-            emit(unknown_reference(Code::UnknownSafeguard, "safeguard", s, &context, model.safeguards.iter().map(String::as_str)));
+            emit(unknown_reference(
+                Code::UnknownSafeguard,
+                "safeguard",
+                s,
+                &context,
+                model.safeguards.iter().map(String::as_str),
+            ));
         }
     }
     sound.then_some(ResolvedUseCase { categories, values })
@@ -109,7 +144,10 @@ pub fn resolve_use_case(policy: &ResolvedPolicy, uc: &UseCaseDecl, mut report: O
 
 fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<String>, use_case: &str) -> Diagnostic {
     let model = &policy.analysis.model;
-    let candidates = USE_CASE_FIELDS.iter().copied().chain(model.attributes.iter().map(|a| a.name.as_str()));
+    let candidates = USE_CASE_FIELDS
+        .iter()
+        .copied()
+        .chain(model.attributes.iter().map(|a| a.name.as_str()));
     let near = did_you_mean(&key.value, candidates);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
     let hint = match near {
@@ -119,20 +157,38 @@ fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<String>, use_case: &str) -
     let mut d = Diagnostic::new(
         Code::UnknownKey,
         key.range,
-        format!("unknown key `{}` in use case `{use_case}`: neither a use-case field nor an attribute of the policy; {hint}", key.value),
+        format!(
+            "unknown key `{}` in use case `{use_case}`: neither a use-case field nor an attribute of the policy; {hint}",
+            key.value
+        ),
     );
     if let Some(n) = near {
-        d = d.with_fix(format!("Replace with `{n}`"), vec![Edit { range: key.range, new_text: n.to_owned() }]);
+        d = d.with_fix(
+            format!("Replace with `{n}`"),
+            vec![Edit {
+                range: key.range,
+                new_text: n.to_owned(),
+            }],
+        );
     }
     d
 }
 
 /// The verdict on each of the use case's categories, and what it owes.
 pub fn verdicts(policy: &ResolvedPolicy, uc: &ResolvedUseCase) -> Vec<CategoryVerdict> {
-    uc.categories.iter().map(|&(c, _)| policy.analysis.judge_category(c, &uc.values)).collect()
+    uc.categories
+        .iter()
+        .map(|&(c, _)| policy.analysis.judge_category(c, &uc.values))
+        .collect()
 }
 
-fn judge_use_case(describe: &Describe, uc: &UseCaseDecl, resolved: &ResolvedUseCase, text: &str, out: &mut Vec<Diagnostic>) {
+fn judge_use_case(
+    describe: &Describe,
+    uc: &UseCaseDecl,
+    resolved: &ResolvedUseCase,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let verdicts = verdicts(describe.policy, resolved);
     let mut owed: Vec<(u32, Vec<RuleRef>)> = Vec::new();
     for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
@@ -146,30 +202,49 @@ fn judge_use_case(describe: &Describe, uc: &UseCaseDecl, resolved: &ResolvedUseC
             }
         }
     }
-    let declared: Vec<&str> = uc.safeguards.iter().flat_map(|s| &s.value).map(|s| s.value.as_str()).collect();
+    let declared: Vec<&str> = uc
+        .safeguards
+        .iter()
+        .flat_map(|s| &s.value)
+        .map(|s| s.value.as_str())
+        .collect();
     let safeguards = &describe.policy.analysis.model.safeguards;
-    let missing: Vec<(u32, Vec<RuleRef>)> =
-        owed.into_iter().filter(|(s, _)| !declared.contains(&safeguards[*s as usize].as_str())).collect();
+    let missing: Vec<(u32, Vec<RuleRef>)> = owed
+        .into_iter()
+        .filter(|(s, _)| !declared.contains(&safeguards[*s as usize].as_str()))
+        .collect();
     if !missing.is_empty() {
         out.push(missing_safeguards(describe, uc, &missing, text));
     }
 }
 
 /// `prohibited-use`, or `ambiguous-decision` when only a rule conflict makes it prohibited.
-fn prohibition(describe: &Describe, use_case: &str, category: CatId, range: TextRange, verdict: &CategoryVerdict) -> Option<Diagnostic> {
+fn prohibition(
+    describe: &Describe,
+    use_case: &str,
+    category: CatId,
+    range: TextRange,
+    verdict: &CategoryVerdict,
+) -> Option<Diagnostic> {
     let prohibited: Vec<_> = verdict.prohibited().collect();
     if prohibited.is_empty() {
         return None;
     }
     let model = &describe.policy.analysis.model;
     let name = model.categories.name(category);
-    let clear: Vec<_> = prohibited.iter().filter(|(_, v)| v.outcome == Outcome::Prohibit).collect();
+    let clear: Vec<_> = prohibited
+        .iter()
+        .filter(|(_, v)| v.outcome == Outcome::Prohibit)
+        .collect();
     let policy = describe.policy.name(describe.ws);
     if let Some((_, first)) = clear.first() {
         let at = if model.categories.is_leaf(category) {
             String::new()
         } else {
-            let leaves: Vec<String> = clear.iter().map(|(l, _)| format!("`{}`", model.categories.name(*l))).collect();
+            let leaves: Vec<String> = clear
+                .iter()
+                .map(|(l, _)| format!("`{}`", model.categories.name(*l)))
+                .collect();
             format!(" at {}", leaves.join(", "))
         };
         let message = format!(
@@ -180,7 +255,9 @@ fn prohibition(describe: &Describe, use_case: &str, category: CatId, range: Text
         return Some(describe.relate_decider(d, &first.decider, "prohibits it"));
     }
     let (_, first) = prohibited[0];
-    let Decider::Rules(rules) = &first.decider else { return None };
+    let Decider::Rules(rules) = &first.decider else {
+        return None;
+    };
     let message = format!(
         "use case `{use_case}`: the verdict on `{name}` rests on a conflict between {} in policy `{policy}`, so it is treated as prohibited; resolve the `rule-conflict` in the policy",
         describe.rules_phrase(rules)
@@ -189,7 +266,12 @@ fn prohibition(describe: &Describe, use_case: &str, category: CatId, range: Text
     Some(describe.relate_rules(d, rules, "takes part in the conflict"))
 }
 
-fn missing_safeguards(describe: &Describe, uc: &UseCaseDecl, missing: &[(u32, Vec<RuleRef>)], text: &str) -> Diagnostic {
+fn missing_safeguards(
+    describe: &Describe,
+    uc: &UseCaseDecl,
+    missing: &[(u32, Vec<RuleRef>)],
+    text: &str,
+) -> Diagnostic {
     let safeguards = &describe.policy.analysis.model.safeguards;
     let names: Vec<&str> = missing.iter().map(|(s, _)| safeguards[*s as usize].as_str()).collect();
     let mut rules: Vec<RuleRef> = missing.iter().flat_map(|(_, r)| r.iter().copied()).collect();
@@ -203,8 +285,10 @@ fn missing_safeguards(describe: &Describe, uc: &UseCaseDecl, missing: &[(u32, Ve
         describe.rules_phrase(&rules),
         if names.len() == 1 { "it" } else { "them" },
     );
-    let d = Diagnostic::new(Code::MissingSafeguard, uc.id.range, message)
-        .with_fix(format!("Add {} to `safeguards`", quoted.join(", ")), vec![add_safeguards(uc, &names, text)]);
+    let d = Diagnostic::new(Code::MissingSafeguard, uc.id.range, message).with_fix(
+        format!("Add {} to `safeguards`", quoted.join(", ")),
+        vec![add_safeguards(uc, &names, text)],
+    );
     describe.relate_rules(d, &rules, "requires it")
 }
 
@@ -212,18 +296,32 @@ fn missing_safeguards(describe: &Describe, uc: &UseCaseDecl, missing: &[(u32, Ve
 /// `safeguards:` key after the use case's last value.
 fn add_safeguards(uc: &UseCaseDecl, names: &[&str], text: &str) -> Edit {
     if let Some(list) = &uc.safeguards {
-        let all: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).chain(names.iter().copied()).collect();
-        return Edit { range: list.range, new_text: format!("[{}]", all.join(", ")) };
+        let all: Vec<&str> = list
+            .value
+            .iter()
+            .map(|s| s.value.as_str())
+            .chain(names.iter().copied())
+            .collect();
+        return Edit {
+            range: list.range,
+            new_text: format!("[{}]", all.join(", ")),
+        };
     }
     let flow = text.get(uc.range.start..).is_some_and(|t| t.starts_with('{'));
     let new = format!("safeguards: [{}]", names.join(", "));
     if flow {
         let at = uc.range.end.saturating_sub(1);
-        return Edit { range: TextRange::empty(at), new_text: format!(", {new}") };
+        return Edit {
+            range: TextRange::empty(at),
+            new_text: format!(", {new}"),
+        };
     }
     let line_start = text[..uc.range.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let indent = " ".repeat(text[line_start..uc.range.start].chars().count());
-    Edit { range: TextRange::empty(uc.range.end), new_text: format!("\n{indent}{new}") }
+    Edit {
+        range: TextRange::empty(uc.range.end),
+        new_text: format!("\n{indent}{new}"),
+    }
 }
 
 /// `superseded-policy` when the manifest pins a version older than the newest in effect.
@@ -235,7 +333,11 @@ fn superseded(cx: &Context, doc: &ManifestDoc, policy: &ResolvedPolicy) -> Optio
         return None;
     }
     let newer = cx.policy(file)?;
-    let changed = doc.use_cases.iter().filter(|uc| changes_under(policy, newer, uc)).count();
+    let changed = doc
+        .use_cases
+        .iter()
+        .filter(|uc| changes_under(policy, newer, uc))
+        .count();
     let newer_ref = format!("{}@{newest}", reference.value.id);
     let message = format!(
         "policy `{}` is superseded by `{newer_ref}`, in effect since {newest}; {changed} of {} use cases change verdict or owed safeguards under it; move to `{newer_ref}` when ready",
@@ -243,8 +345,13 @@ fn superseded(cx: &Context, doc: &ManifestDoc, policy: &ResolvedPolicy) -> Optio
         doc.use_cases.len()
     );
     Some(
-        Diagnostic::new(Code::SupersededPolicy, reference.range, message)
-            .with_fix(format!("Move to `{newer_ref}`"), vec![Edit { range: reference.range, new_text: newer_ref.clone() }]),
+        Diagnostic::new(Code::SupersededPolicy, reference.range, message).with_fix(
+            format!("Move to `{newer_ref}`"),
+            vec![Edit {
+                range: reference.range,
+                new_text: newer_ref.clone(),
+            }],
+        ),
     )
 }
 

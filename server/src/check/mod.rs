@@ -9,9 +9,9 @@ mod manifest;
 mod policy;
 mod suppress;
 
-pub use describe::{section_text, Describe};
+pub use describe::{Describe, section_text};
 pub use manifest::{
-    changes_under, governing_policy, resolve_use_case, summarize, verdicts, ResolvedUseCase, USE_CASE_FIELDS,
+    ResolvedUseCase, USE_CASE_FIELDS, changes_under, governing_policy, resolve_use_case, summarize, verdicts,
 };
 pub use suppress::apply_suppressions;
 
@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Date, PolicyRef};
-use crate::resolve::{resolve_policy, ChainError, ResolvedPolicy};
+use crate::resolve::{ChainError, ResolvedPolicy, resolve_policy};
 use crate::workspace::{Registry, Resolved, Workspace};
 
 /// One policy's resolution and the diagnostics resolving it gave its file.
@@ -51,7 +51,12 @@ impl<'w> Context<'w> {
                 (f, Resolution { policy, diagnostics })
             })
             .collect();
-        Self { ws, registry, today, policies }
+        Self {
+            ws,
+            registry,
+            today,
+            policies,
+        }
     }
 
     /// The resolved policy defined by `file`, if its chain resolves.
@@ -61,7 +66,10 @@ impl<'w> Context<'w> {
 
     /// What a manifest's `policy:` (or its absence) resolves to.
     pub fn resolve_reference(&self, reference: Option<&PolicyRef>) -> Resolved {
-        let default = PolicyRef { id: DEFAULT_POLICY.to_owned(), version: None };
+        let default = PolicyRef {
+            id: DEFAULT_POLICY.to_owned(),
+            version: None,
+        };
         self.registry.resolve(reference.unwrap_or(&default), self.today)
     }
 

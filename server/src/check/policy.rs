@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::describe::Describe;
 use super::Context;
+use super::describe::Describe;
 use crate::analysis::{Finding, Redundancy, RuleRef};
 use crate::diagnostic::{Code, Diagnostic, FileId, Severity};
 use crate::model::Effect;
@@ -20,8 +20,14 @@ pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
     let top = policy.chain.len() as u32 - 1;
     let rules = &policy.analysis.model.layers[top as usize].rules;
     for finding in policy.analysis.findings() {
-        let r = RuleRef { layer: top, index: finding.rule() };
-        by_rule.entry(rules[r.index as usize].origin.rule).or_default().push((r, finding));
+        let r = RuleRef {
+            layer: top,
+            index: finding.rule(),
+        };
+        by_rule
+            .entry(rules[r.index as usize].origin.rule)
+            .or_default()
+            .push((r, finding));
     }
     let mut listings: BTreeMap<u32, usize> = BTreeMap::new();
     for rule in rules {
@@ -35,7 +41,9 @@ pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
 /// Notes from the registry: a workspace file replacing a bundled policy, or two files
 /// declaring the same `id@version`.
 fn registry_notes(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
-    let Some(id) = cx.ws.file(file).policy().and_then(|d| d.id.as_ref()) else { return };
+    let Some(id) = cx.ws.file(file).policy().and_then(|d| d.id.as_ref()) else {
+        return;
+    };
     let name = policy_name(cx.ws, file);
     for &(replacing, bundled) in &cx.registry.replaced {
         // A copy of the bundled file (such as the repository's own `policies/`) replaces nothing.
@@ -57,7 +65,10 @@ fn registry_notes(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::DuplicateId,
                     id.range,
-                    format!("policy `{name}` is already defined in `{}`; change this file's `version` or remove one", cx.ws.file(first).path),
+                    format!(
+                        "policy `{name}` is already defined in `{}`; change this file's `version` or remove one",
+                        cx.ws.file(first).path
+                    ),
                 )
                 .with_related(first, policy_id_range(cx, first), format!("`{name}` is defined here")),
             );
@@ -66,7 +77,12 @@ fn registry_notes(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
 }
 
 fn policy_id_range(cx: &Context, file: FileId) -> crate::text::TextRange {
-    cx.ws.file(file).policy().and_then(|d| d.id.as_ref()).map(|i| i.range).unwrap_or_default()
+    cx.ws
+        .file(file)
+        .policy()
+        .and_then(|d| d.id.as_ref())
+        .map(|i| i.range)
+        .unwrap_or_default()
 }
 
 /// The diagnostics of one source rule from the findings about its listings (a rule with
@@ -75,7 +91,10 @@ fn rule_diagnostics(describe: &Describe, findings: &[(RuleRef, Finding)], listin
     if let Some((r, f)) = findings.iter().find(|(_, f)| matches!(f, Finding::Conflict { .. })) {
         return vec![conflict(describe, *r, f)];
     }
-    if let Some((r, f)) = findings.iter().find(|(_, f)| matches!(f, Finding::LayerViolation { .. })) {
+    if let Some((r, f)) = findings
+        .iter()
+        .find(|(_, f)| matches!(f, Finding::LayerViolation { .. }))
+    {
         return vec![violation(describe, *r, f)];
     }
     let whole = findings.len() == listings;
@@ -98,8 +117,16 @@ fn id_diagnostic(describe: &Describe, rule: RuleRef, code: Code, message: String
 }
 
 fn conflict(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic {
-    let Finding::Conflict { others, witness, .. } = finding else { unreachable!("a conflict") };
-    let others: Vec<RuleRef> = others.iter().map(|&index| RuleRef { layer: rule.layer, index }).collect();
+    let Finding::Conflict { others, witness, .. } = finding else {
+        unreachable!("a conflict")
+    };
+    let others: Vec<RuleRef> = others
+        .iter()
+        .map(|&index| RuleRef {
+            layer: rule.layer,
+            index,
+        })
+        .collect();
     let (_, decl) = describe.rule_decl(rule);
     let message = format!(
         "rule `{}` ({}) conflicts with {} at {}: neither is more specific, so the point is treated as prohibited; give one a narrower `when` or a deeper category",
@@ -113,8 +140,13 @@ fn conflict(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic
 }
 
 fn violation(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic {
-    let Finding::LayerViolation { witness, .. } = finding else { unreachable!("a violation") };
-    let base = describe.policy.analysis.judge_layers(rule.layer as usize, witness.leaf, &witness.values);
+    let Finding::LayerViolation { witness, .. } = finding else {
+        unreachable!("a violation")
+    };
+    let base = describe
+        .policy
+        .analysis
+        .judge_layers(rule.layer as usize, witness.leaf, &witness.values);
     let (_, decl) = describe.rule_decl(rule);
     let message = format!(
         "rule `{}` allows {}, which base {} prohibits there; a layer can only restrict its base, so remove the rule or narrow it",
@@ -136,7 +168,11 @@ fn shadowed(describe: &Describe, findings: &[(RuleRef, Finding)]) -> Diagnostic 
         .collect();
     let rule = findings[0].0;
     let (_, decl) = describe.rule_decl(rule);
-    let other = if decl.effect.value == Effect::Allow { "prohibit" } else { "allow" };
+    let other = if decl.effect.value == Effect::Allow {
+        "prohibit"
+    } else {
+        "allow"
+    };
     let message = format!(
         "rule `{}` never decides: wherever it applies, more specific rules decide first, and {} {other} there; remove it or make it more specific",
         decl.id.value,
@@ -165,8 +201,12 @@ fn redundant(describe: &Describe, findings: &[(RuleRef, Finding)]) -> Diagnostic
     let names = describe.rule_names(&by);
     let why = match reason {
         Some(Redundancy::Duplicate) => format!("it repeats rule {names}"),
-        Some(Redundancy::NeverDecides) => format!("more specific rules ({names}) decide the same way wherever it applies"),
-        Some(Redundancy::SameWithout) if by.is_empty() => String::from("without it the default gives the same verdict everywhere"),
+        Some(Redundancy::NeverDecides) => {
+            format!("more specific rules ({names}) decide the same way wherever it applies")
+        }
+        Some(Redundancy::SameWithout) if by.is_empty() => {
+            String::from("without it the default gives the same verdict everywhere")
+        }
         Some(Redundancy::SameWithout) => format!("without it {names} give the same verdict everywhere"),
         Some(Redundancy::Covered) => format!("{names} already require its safeguards wherever it applies"),
         None => String::from("it applies only where the verdict is prohibit"),
@@ -186,8 +226,16 @@ fn listing(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic 
     let origin = describe.policy.analysis.model.layers[rule.layer as usize].rules[rule.index as usize].origin;
     let category = &decl.categories[origin.listing as usize].value;
     let (code, why, by) = match finding {
-        Finding::Shadowed { by, .. } => (Code::ShadowedRule, String::from("more specific rules decide the other way wherever it applies"), by.clone()),
-        Finding::Dead { .. } => (Code::RedundantRule, String::from("it applies only where the verdict is prohibit"), Vec::new()),
+        Finding::Shadowed { by, .. } => (
+            Code::ShadowedRule,
+            String::from("more specific rules decide the other way wherever it applies"),
+            by.clone(),
+        ),
+        Finding::Dead { .. } => (
+            Code::RedundantRule,
+            String::from("it applies only where the verdict is prohibit"),
+            Vec::new(),
+        ),
         Finding::Redundant { by, .. } => {
             let same_rule = !by.is_empty() && by.iter().all(|b| describe.rule_decl(*b).1.id == decl.id);
             let why = if same_rule {
@@ -201,7 +249,10 @@ fn listing(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic 
         }
         Finding::Conflict { .. } | Finding::LayerViolation { .. } => unreachable!("reported on the rule"),
     };
-    let message = format!("category `{category}` in rule `{}` changes nothing: {why}; remove it from `categories`", decl.id.value);
+    let message = format!(
+        "category `{category}` in rule `{}` changes nothing: {why}; remove it from `categories`",
+        decl.id.value
+    );
     let d = Diagnostic::new(code, range, message);
     describe.relate_rules(d, &by, "decides there")
 }

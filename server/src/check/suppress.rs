@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn same_line_and_line_above_suppress_warnings_and_hints() {
-        let text = "a: 1 # charter-ignore: redundant-rule\n# charter-ignore: shadowed-rule, dead-requirement\nb: 2\nc: 3\n";
+        let text =
+            "a: 1 # charter-ignore: redundant-rule\n# charter-ignore: shadowed-rule, dead-requirement\nb: 2\nc: 3\n";
         let kept = apply_suppressions(
             text,
             vec![
@@ -97,7 +98,13 @@ mod tests {
             ],
         );
         let kept: Vec<(Code, usize)> = kept.iter().map(|d| (d.code, d.range.start)).collect();
-        assert_eq!(kept, vec![(Code::ShadowedRule, text.find("c: 3").unwrap()), (Code::ShadowedRule, 0)]);
+        assert_eq!(
+            kept,
+            vec![
+                (Code::ShadowedRule, text.find("c: 3").unwrap()),
+                (Code::ShadowedRule, 0)
+            ]
+        );
     }
 
     #[test]
@@ -105,7 +112,10 @@ mod tests {
         let text = "a: 1 # charter-ignore: unknown-key, redundant-rule\nb: 2\r\n";
         let kept = apply_suppressions(
             text,
-            vec![hint_at(text, "a: 1", Code::UnknownKey), hint_at(text, "b: 2", Code::RedundantRule)],
+            vec![
+                hint_at(text, "a: 1", Code::UnknownKey),
+                hint_at(text, "b: 2", Code::RedundantRule),
+            ],
         );
         assert_eq!(kept.len(), 2);
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::load::load;
-use super::render::{render, Format, Source};
+use super::render::{Format, Source, render};
 use super::{Common, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
@@ -32,13 +32,21 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
         eprintln!("charter: {error}");
     }
     let cx = Context::new(&loaded.ws, args.common.today());
-    let results: Vec<(FileId, Vec<Diagnostic>)> =
-        loaded.reported.iter().copied().zip(cx.check_files(&loaded.reported)).collect();
+    let results: Vec<(FileId, Vec<Diagnostic>)> = loaded
+        .reported
+        .iter()
+        .copied()
+        .zip(cx.check_files(&loaded.reported))
+        .collect();
     let sources = |f: FileId| {
         let file = loaded.ws.file(f);
-        Source { path: &file.path, text: &file.text }
+        Source {
+            path: &file.path,
+            text: &file.text,
+        }
     };
-    let color = args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color =
+        args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
     render(args.format, &results, &sources, color, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
     out.flush().map_err(|e| format!("cannot write output: {e}"))?;
@@ -46,7 +54,8 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
         eprintln!("Checked {} files.", loaded.reported.len());
     }
     let all = results.iter().flat_map(|(_, d)| d);
-    let failing = |d: &&Diagnostic| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning);
+    let failing =
+        |d: &&Diagnostic| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning);
     Ok(if !loaded.errors.is_empty() {
         EXIT_USAGE
     } else if all.clone().any(|d| failing(&d)) {

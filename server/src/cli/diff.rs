@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::load::load;
 use super::Common;
-use crate::check::{summarize, Context};
+use super::load::load;
+use crate::check::{Context, summarize};
 use crate::model::PolicyRef;
 use crate::resolve::ResolvedPolicy;
 use crate::workspace::Resolved;
@@ -42,7 +42,7 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
         println!("No category changes verdict or owed safeguards.");
     } else {
         println!("Categories:");
-        for line in &categories {
+        for line in categories.iter().flat_map(|(_, lines)| lines) {
             println!("  {line}");
         }
     }
@@ -53,7 +53,11 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
             println!("  {line}");
         }
     }
-    println!("\n{} categories and {} use cases change.", categories.len(), use_cases.len());
+    println!(
+        "\n{} categories and {} use cases change.",
+        categories.len(),
+        use_cases.len()
+    );
     Ok(0)
 }
 
@@ -71,9 +75,21 @@ fn resolve<'c>(cx: &'c Context, reference: &str) -> Result<&'c ResolvedPolicy, S
 /// Every attribute of either policy with the union of its values, by name.
 fn attribute_union(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Vec<(String, Vec<String>)> {
     let mut union: Vec<(String, Vec<String>)> = Vec::new();
-    for a in old.analysis.model.attributes.iter().chain(&new.analysis.model.attributes) {
+    for a in old
+        .analysis
+        .model
+        .attributes
+        .iter()
+        .chain(&new.analysis.model.attributes)
+    {
         match union.iter_mut().find(|(n, _)| *n == a.name) {
-            Some((_, values)) => values.extend(a.values.iter().filter(|v| !values.contains(v)).cloned().collect::<Vec<_>>()),
+            Some((_, values)) => values.extend(
+                a.values
+                    .iter()
+                    .filter(|v| !values.contains(v))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
             None => union.push((a.name.clone(), a.values.clone())),
         }
     }
@@ -91,7 +107,11 @@ fn summary(policy: &ResolvedPolicy, category: &str, assignment: &[(&str, &str)])
         values[a] = attribute.values.iter().position(|v| v == value)? as u32;
     }
     let verdict = policy.analysis.judge_category(c, &values);
-    let owed = verdict.owed().into_iter().map(|(s, _)| model.safeguards[s as usize].clone()).collect();
+    let owed = verdict
+        .owed()
+        .into_iter()
+        .map(|(s, _)| model.safeguards[s as usize].clone())
+        .collect();
     Some((verdict.is_allowed(), owed))
 }
 
@@ -103,9 +123,12 @@ fn describe(summary: &Summary) -> String {
     }
 }
 
-fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<String>, String> {
+/// Per leaf that changes, the lines describing how.
+fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<(String, Vec<String>)>, String> {
     let attributes = attribute_union(old, new);
-    let points = attributes.iter().try_fold(1usize, |n, (_, v)| n.checked_mul(v.len()).filter(|&n| n <= MAX_POINTS));
+    let points = attributes
+        .iter()
+        .try_fold(1usize, |n, (_, v)| n.checked_mul(v.len()).filter(|&n| n <= MAX_POINTS));
     let points = points.ok_or_else(|| String::from("too many attribute combinations to compare"))?;
     let mut leaves: Vec<&str> = Vec::new();
     for policy in [old, new] {
@@ -117,20 +140,22 @@ fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<St
         }
     }
     leaves.sort();
-    let mut lines = Vec::new();
+    let mut changes = Vec::new();
     for leaf in leaves {
-        let mut changed: Vec<(String, Summary, Summary)> = Vec::new();
-        for p in 0..points {
-            let assignment = assignment_at(&attributes, p);
-            let (Some(a), Some(b)) = (summary(old, leaf, &assignment), summary(new, leaf, &assignment)) else { continue };
-            if a != b {
-                let text: Vec<String> = assignment.iter().map(|(n, v)| format!("{n}={v}")).collect();
-                changed.push((text.join(", "), a, b));
-            }
+        // Per point, the change there (if any), indexed like `assignment_at`.
+        let per_point: Vec<Option<(Summary, Summary)>> = (0..points)
+            .map(|p| {
+                let assignment = assignment_at(&attributes, p);
+                let (a, b) = (summary(old, leaf, &assignment)?, summary(new, leaf, &assignment)?);
+                (a != b).then_some((a, b))
+            })
+            .collect();
+        let lines = leaf_lines(leaf, &attributes, &per_point);
+        if !lines.is_empty() {
+            changes.push((leaf.to_owned(), lines));
         }
-        lines.extend(leaf_lines(leaf, &changed, points));
     }
-    Ok(lines)
+    Ok(changes)
 }
 
 fn assignment_at(attributes: &[(String, Vec<String>)], mut p: usize) -> Vec<(&str, &str)> {
@@ -144,33 +169,79 @@ fn assignment_at(attributes: &[(String, Vec<String>)], mut p: usize) -> Vec<(&st
         .collect()
 }
 
-/// One line per change of a leaf; a change the same at every combination is one line.
-fn leaf_lines(leaf: &str, changed: &[(String, Summary, Summary)], points: usize) -> Vec<String> {
-    let Some((_, a0, b0)) = changed.first() else { return Vec::new() };
-    if changed.len() == points && changed.iter().all(|(_, a, b)| a == a0 && b == b0) {
-        return vec![format!("{leaf}: {} → {}", describe(a0), describe(b0))];
+/// One line per distinct change of a leaf, naming only the attributes the change depends on:
+/// an attribute is left out when changing its value never changes what changes.
+fn leaf_lines(
+    leaf: &str,
+    attributes: &[(String, Vec<String>)],
+    per_point: &[Option<(Summary, Summary)>],
+) -> Vec<String> {
+    let mut strides = Vec::with_capacity(attributes.len());
+    let mut stride = 1;
+    for (_, values) in attributes {
+        strides.push(stride);
+        stride *= values.len();
     }
-    const SHOWN: usize = 6;
-    let mut lines: Vec<String> = changed
+    let relevant: Vec<bool> = attributes
         .iter()
-        .take(SHOWN)
-        .map(|(at, a, b)| format!("{leaf} with {at}: {} → {}", describe(a), describe(b)))
+        .zip(&strides)
+        .map(|((_, values), &stride)| {
+            (0..per_point.len()).any(|p| {
+                let own = p / stride % values.len();
+                (0..values.len()).any(|v| per_point[p - own * stride + v * stride] != per_point[p])
+            })
+        })
         .collect();
-    if changed.len() > SHOWN {
-        lines.push(format!("{leaf}: … and {} more combinations", changed.len() - SHOWN));
+    let mut lines: Vec<String> = Vec::new();
+    for (p, change) in per_point.iter().enumerate() {
+        let Some((a, b)) = change else { continue };
+        let at: Vec<String> = assignment_at(attributes, p)
+            .iter()
+            .zip(&relevant)
+            .filter(|(_, r)| **r)
+            .map(|((n, v), _)| format!("{n}={v}"))
+            .collect();
+        let with = if at.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", at.join(", "))
+        };
+        let line = format!("{leaf}{with}: {} → {}", describe(a), describe(b));
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    const SHOWN: usize = 8;
+    if lines.len() > SHOWN {
+        let more = lines.len() - SHOWN;
+        lines.truncate(SHOWN);
+        lines.push(format!("{leaf}: … and {more} more combinations"));
     }
     lines
 }
 
-fn use_case_changes(cx: &Context, files: &[crate::diagnostic::FileId], old: &ResolvedPolicy, new: &ResolvedPolicy) -> Vec<String> {
+fn use_case_changes(
+    cx: &Context,
+    files: &[crate::diagnostic::FileId],
+    old: &ResolvedPolicy,
+    new: &ResolvedPolicy,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for &file in files {
-        let Some(doc) = cx.ws.file(file).manifest() else { continue };
+        let Some(doc) = cx.ws.file(file).manifest() else {
+            continue;
+        };
         for uc in &doc.use_cases {
             if let (Some(a), Some(b)) = (summarize(old, uc), summarize(new, uc))
                 && a != b
             {
-                lines.push(format!("{}: `{}`: {} → {}", cx.ws.file(file).path, uc.id.value, describe(&a), describe(&b)));
+                lines.push(format!(
+                    "{}: `{}`: {} → {}",
+                    cx.ws.file(file).path,
+                    uc.id.value,
+                    describe(&a),
+                    describe(&b)
+                ));
             }
         }
     }

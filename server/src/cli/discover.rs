@@ -44,14 +44,18 @@ fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, found: &mut Found) {
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         // A symlink loop leads back to a folder already seen.
-        let Ok(canonical) = std::fs::canonicalize(&dir) else { continue };
+        let Ok(canonical) = std::fs::canonicalize(&dir) else {
+            continue;
+        };
         if !seen_dirs.insert(canonical) {
             continue;
         }
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {
-                found.errors.push(format!("cannot read folder `{}`: {e}", dir.display()));
+                found
+                    .errors
+                    .push(format!("cannot read folder `{}`: {e}", dir.display()));
                 continue;
             }
         };
@@ -59,7 +63,10 @@ fn walk(root: &Path, seen_dirs: &mut HashSet<PathBuf>, found: &mut Found) {
         children.sort();
         let mut subdirs = Vec::new();
         for path in children {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if path.is_dir() {
                 if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_str()) {
                     subdirs.push(path);

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::load::load;
 use super::Common;
+use super::load::load;
 use crate::analysis::{CategoryVerdict, Decider, Outcome};
-use crate::check::{section_text, Context, Describe};
+use crate::check::{Context, Describe, section_text};
 use crate::diagnostic::did_you_mean;
 use crate::model::{PolicyRef, SectionDecl};
 use crate::resolve::ResolvedPolicy;
@@ -42,24 +42,38 @@ pub fn run(args: ExplainArgs) -> Result<u8, String> {
     let category = model.categories.find(&args.category).ok_or_else(|| {
         let near = did_you_mean(&args.category, model.categories.names.iter().map(String::as_str));
         let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
-        format!("policy `{}` has no category `{}`{hint}", policy.name(&loaded.ws), args.category)
+        format!(
+            "policy `{}` has no category `{}`{hint}",
+            policy.name(&loaded.ws),
+            args.category
+        )
     })?;
     let values = parse_values(policy, &args.set)?;
     let verdict = policy.analysis.judge_category(category, &values);
     let describe = Describe::new(&loaded.ws, policy);
-    print!("{}", explanation(&describe, &args.category, &values, &verdict, &args.locale));
+    print!(
+        "{}",
+        explanation(&describe, &args.category, &values, &verdict, &args.locale)
+    );
     Ok(0)
 }
 
 /// The policy named by `--policy`, or the default one.
 fn policy_for<'c>(cx: &'c Context, reference: Option<&str>) -> Result<&'c ResolvedPolicy, String> {
     let parsed = match reference {
-        Some(r) => Some(PolicyRef::parse(r).ok_or_else(|| format!("`{r}` is not a policy reference; write `id` or `id@YYYY-MM-DD`"))?),
+        Some(r) => Some(
+            PolicyRef::parse(r)
+                .ok_or_else(|| format!("`{r}` is not a policy reference; write `id` or `id@YYYY-MM-DD`"))?,
+        ),
         None => None,
     };
     match cx.resolve_reference(parsed.as_ref()) {
         Resolved::Found(file) => cx.policy(file).ok_or_else(|| {
-            format!("policy `{}` cannot be used: run `charter check {}` to see why", reference.unwrap_or_default(), cx.ws.file(file).path)
+            format!(
+                "policy `{}` cannot be used: run `charter check {}` to see why",
+                reference.unwrap_or_default(),
+                cx.ws.file(file).path
+            )
         }),
         _ => Err(format!(
             "no known policy `{}`; known: {}",
@@ -80,14 +94,22 @@ fn parse_values(policy: &ResolvedPolicy, set: &[String]) -> Result<Vec<u32>, Str
     let model = &policy.analysis.model;
     let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
     for assignment in set {
-        let (name, value) = assignment.split_once('=').ok_or_else(|| format!("`--set {assignment}`: write ATTR=VALUE"))?;
+        let (name, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("`--set {assignment}`: write ATTR=VALUE"))?;
         let a = model.attributes.iter().position(|a| a.name == name).ok_or_else(|| {
             let names: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
-            format!("the policy has no attribute `{name}`; its attributes: {}", names.join(", "))
+            format!(
+                "the policy has no attribute `{name}`; its attributes: {}",
+                names.join(", ")
+            )
         })?;
         let attribute = &model.attributes[a];
         let v = attribute.values.iter().position(|v| v == value).ok_or_else(|| {
-            format!("`{value}` is not a value of `{name}`; its values: {}", attribute.values.join(", "))
+            format!(
+                "`{value}` is not a value of `{name}`; its values: {}",
+                attribute.values.join(", ")
+            )
         })?;
         values[a] = v as u32;
     }
@@ -98,7 +120,10 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
     let model = &describe.policy.analysis.model;
     let mut out = String::new();
     let point = describe.point(model.categories.find(category).unwrap_or(0), values);
-    out.push_str(&format!("{point} under policy `{}`\n", describe.policy.name(describe.ws)));
+    out.push_str(&format!(
+        "{point} under policy `{}`\n",
+        describe.policy.name(describe.ws)
+    ));
     let mut sections: Vec<&SectionDecl> = Vec::new();
     for (leaf, v) in &verdict.leaves {
         let name = model.categories.name(*leaf);
@@ -107,9 +132,16 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
             Outcome::Prohibit => "prohibit",
             Outcome::Ambiguous => "prohibit (ambiguous: a rule conflict)",
         };
-        out.push_str(&format!("\n  {name}: {word}\n    decided by {}\n", describe.decider(&v.decider)));
+        out.push_str(&format!(
+            "\n  {name}: {word}\n    decided by {}\n",
+            describe.decider(&v.decider)
+        ));
         for (s, rules) in &v.owed {
-            out.push_str(&format!("    owes `{}` (rule {})\n", model.safeguards[*s as usize], describe.rule_names(rules)));
+            out.push_str(&format!(
+                "    owes `{}` (rule {})\n",
+                model.safeguards[*s as usize],
+                describe.rule_names(rules)
+            ));
         }
         let mut section = match &v.decider {
             Decider::Rules(rules) => rules.first().and_then(|&r| describe.rule_section(r)),
@@ -119,7 +151,13 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
         sections.extend(section.filter(|s| !sections.iter().any(|x| x.id == s.id)));
     }
     for section in sections {
-        out.push_str(&format!("\n§ {}", section.title.as_ref().map_or(section.id.value.as_str(), |t| t.value.as_str())));
+        out.push_str(&format!(
+            "\n§ {}",
+            section
+                .title
+                .as_ref()
+                .map_or(section.id.value.as_str(), |t| t.value.as_str())
+        ));
         if let Some(url) = &section.url {
             out.push_str(&format!(" <{}>", url.value));
         }

@@ -23,7 +23,11 @@ pub fn load(paths: &[PathBuf], policy_paths: &[PathBuf]) -> Loaded {
     let reported = read_into(&mut ws, found.files, &mut errors);
     let extra = discover(policy_paths);
     errors.extend(extra.errors);
-    let policies = extra.files.into_iter().filter(|(_, kind)| *kind == FileKind::Policy).collect();
+    let policies = extra
+        .files
+        .into_iter()
+        .filter(|(_, kind)| *kind == FileKind::Policy)
+        .collect();
     read_into(&mut ws, policies, &mut errors);
     Loaded { ws, reported, errors }
 }

@@ -9,7 +9,7 @@ mod lower;
 mod lower_manifest;
 mod lower_policy;
 
-pub use ids::{is_valid_category_id, is_valid_id, Date, PolicyRef};
+pub use ids::{Date, PolicyRef, is_valid_category_id, is_valid_id};
 pub use lower_manifest::lower_manifest;
 pub use lower_policy::lower_policy;
 

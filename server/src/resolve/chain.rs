@@ -1,6 +1,6 @@
 //! Following `extends` from a policy to its root base.
 
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, FileId};
+use crate::diagnostic::{Code, Diagnostic, FileId, did_you_mean};
 use crate::model::Date;
 use crate::workspace::{Registry, Resolved, Workspace};
 
@@ -21,17 +21,27 @@ pub fn follow_chain(ws: &Workspace, registry: &Registry, file: FileId, today: Da
     let mut chain = vec![file];
     let mut current = file;
     loop {
-        let doc = ws.file(current).policy().ok_or(ChainError::Incomplete { file: current })?;
+        let doc = ws
+            .file(current)
+            .policy()
+            .ok_or(ChainError::Incomplete { file: current })?;
         if doc.id.is_none() || doc.version.is_none() {
             return Err(ChainError::Incomplete { file: current });
         }
         let Some(extends) = &doc.extends else { break };
         let base = match registry.resolve(&extends.value, today) {
             Resolved::Found(base) => base,
-            resolved => return Err(ChainError::UnknownBase { file: current, resolved }),
+            resolved => {
+                return Err(ChainError::UnknownBase {
+                    file: current,
+                    resolved,
+                });
+            }
         };
         if let Some(at) = chain.iter().position(|&f| f == base) {
-            return Err(ChainError::Cycle { files: chain[at..].to_vec() });
+            return Err(ChainError::Cycle {
+                files: chain[at..].to_vec(),
+            });
         }
         chain.push(base);
         current = base;
@@ -57,9 +67,13 @@ impl ChainError {
                     ws.file(*broken).path
                 ),
             )),
-            ChainError::UnknownBase { file: broken, resolved } if *broken == file => {
-                Some(unknown_policy(registry, extends.range, &extends.value, resolved, &format!("policy `{own}` extends")))
-            }
+            ChainError::UnknownBase { file: broken, resolved } if *broken == file => Some(unknown_policy(
+                registry,
+                extends.range,
+                &extends.value,
+                resolved,
+                &format!("policy `{own}` extends"),
+            )),
             ChainError::UnknownBase { file: broken, .. } => Some(Diagnostic::new(
                 Code::UnknownPolicy,
                 extends.range,
@@ -81,7 +95,11 @@ impl ChainError {
                 );
                 for &other in files.iter().filter(|&&f| f != file) {
                     if let Some(e) = ws.file(other).policy().and_then(|d| d.extends.as_ref()) {
-                        d = d.with_related(other, e.range, format!("`{}` extends `{}`", policy_name(ws, other), e.value));
+                        d = d.with_related(
+                            other,
+                            e.range,
+                            format!("`{}` extends `{}`", policy_name(ws, other), e.value),
+                        );
                     }
                 }
                 Some(d)
@@ -129,15 +147,19 @@ pub fn unknown_policy(
         ),
         _ => {
             let known: Vec<String> = registry.ids().map(str::to_owned).collect();
-            let near = did_you_mean(&reference.id, known.iter().map(String::as_str)).map(|id| match reference.version {
-                Some(v) => format!("{id}@{v}"),
-                None => id.to_owned(),
-            });
+            let near =
+                did_you_mean(&reference.id, known.iter().map(String::as_str)).map(|id| match reference.version {
+                    Some(v) => format!("{id}@{v}"),
+                    None => id.to_owned(),
+                });
             let hint = match &near {
                 Some(n) => format!("; did you mean `{n}`?"),
                 None => String::from("; add the policy file to the workspace or fix the name"),
             };
-            (format!("{context} `{reference}`, which is not a known policy{hint}"), near)
+            (
+                format!("{context} `{reference}`, which is not a known policy{hint}"),
+                near,
+            )
         }
     };
     let mut d = Diagnostic::new(Code::UnknownPolicy, range, message);

@@ -9,8 +9,8 @@ mod chain;
 mod names;
 mod rules;
 
-pub use chain::{follow_chain, unknown_policy, ChainError};
-pub use names::{unknown_reference, unknown_value, Decl, Scope};
+pub use chain::{ChainError, follow_chain, unknown_policy};
+pub use names::{Decl, Scope, unknown_reference, unknown_value};
 
 use crate::analysis::{Analysis, Categories, Layer, Model};
 use crate::diagnostic::{Diagnostic, FileId};
@@ -42,7 +42,9 @@ impl ResolvedPolicy {
 
 /// `id@version` of a policy file, as far as it declares them.
 pub fn policy_name(ws: &Workspace, file: FileId) -> String {
-    let Some(doc) = ws.file(file).policy() else { return String::from("?") };
+    let Some(doc) = ws.file(file).policy() else {
+        return String::from("?");
+    };
     let id = doc.id.as_ref().map_or("?", |i| i.value.as_str());
     match &doc.version {
         Some(v) => format!("{id}@{}", v.value),
@@ -78,8 +80,19 @@ pub fn resolve_policy(
         let doc = ws.file(layer_file).policy().expect("a chain holds policies");
         let report = (layer_file == file).then_some(&mut diagnostics);
         let rules = rules::lower_rules(doc, layer as u32, &scope, &model.categories, report);
-        model.layers.push(Layer { rules, default: doc.default.as_ref().map(|d| d.value) });
+        model.layers.push(Layer {
+            rules,
+            default: doc.default.as_ref().map(|d| d.value),
+        });
     }
     let analysis = Analysis::new(model);
-    (Ok(ResolvedPolicy { file, chain, scope, analysis }), diagnostics)
+    (
+        Ok(ResolvedPolicy {
+            file,
+            chain,
+            scope,
+            analysis,
+        }),
+        diagnostics,
+    )
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::Attribute;
-use crate::diagnostic::{did_you_mean, Code, Diagnostic, Edit, FileId};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
 use crate::model::{PolicyDoc, Spanned};
 use crate::text::TextRange;
 use crate::workspace::Workspace;
@@ -50,7 +50,10 @@ impl Names {
 
     /// Names visible from `layer`, for suggestions.
     pub fn visible(&self, layer: u32) -> impl Iterator<Item = &str> {
-        self.order.iter().map(String::as_str).filter(move |n| self.decls[*n].layer <= layer)
+        self.order
+            .iter()
+            .map(String::as_str)
+            .filter(move |n| self.decls[*n].layer <= layer)
     }
 
     pub fn index_of(&self, name: &str) -> Option<u32> {
@@ -74,7 +77,10 @@ impl Scope {
     /// Declares every name of the chain. Reports, for the top file only, names it redeclares
     /// from a base, categories whose parent is not declared, and unknown section references.
     pub fn build(ws: &Workspace, chain: &[FileId], diagnostics: &mut Vec<Diagnostic>) -> Scope {
-        let mut scope = Scope { files: chain.to_vec(), ..Scope::default() };
+        let mut scope = Scope {
+            files: chain.to_vec(),
+            ..Scope::default()
+        };
         let top = chain.len() as u32 - 1;
         for (layer, &file) in chain.iter().enumerate() {
             let layer = layer as u32;
@@ -99,8 +105,19 @@ impl Scope {
         scope
     }
 
-    fn declare_all(&mut self, doc: &PolicyDoc, file: FileId, layer: u32, redeclared: &mut Vec<(&'static str, String, TextRange, Decl)>) {
-        let decl = |range, index: usize| Decl { file, layer, range, index: index as u32 };
+    fn declare_all(
+        &mut self,
+        doc: &PolicyDoc,
+        file: FileId,
+        layer: u32,
+        redeclared: &mut Vec<(&'static str, String, TextRange, Decl)>,
+    ) {
+        let decl = |range, index: usize| Decl {
+            file,
+            layer,
+            range,
+            index: index as u32,
+        };
         for (i, c) in doc.categories.iter().enumerate() {
             if let Some(first) = self.categories.declare(&c.id.value, decl(c.id.range, i)) {
                 redeclared.push(("category", c.id.value.clone(), c.id.range, first));
@@ -120,7 +137,12 @@ impl Scope {
                 .as_ref()
                 .and_then(|d| values.iter().position(|v| *v == d.value))
                 .unwrap_or(0) as u32;
-            self.attributes.push(AttributeScope { name: a.id.value.clone(), decl: decl(a.id.range, i), values, default });
+            self.attributes.push(AttributeScope {
+                name: a.id.value.clone(),
+                decl: decl(a.id.range, i),
+                values,
+                default,
+            });
         }
         for (i, s) in doc.safeguards.iter().enumerate() {
             if let Some(first) = self.safeguards.declare(&s.id.value, decl(s.id.range, i)) {
@@ -141,10 +163,19 @@ impl Scope {
         }
     }
 
-    fn check_parents(&self, ws: &Workspace, doc: &PolicyDoc, file: FileId, layer: u32, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_parents(
+        &self,
+        ws: &Workspace,
+        doc: &PolicyDoc,
+        file: FileId,
+        layer: u32,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let text = &ws.file(file).text;
         for c in &doc.categories {
-            let Some((parent, _)) = c.id.value.rsplit_once('.') else { continue };
+            let Some((parent, _)) = c.id.value.rsplit_once('.') else {
+                continue;
+            };
             if self.categories.get(parent, layer).is_some() {
                 continue;
             }
@@ -156,11 +187,17 @@ impl Scope {
                 Diagnostic::new(
                     Code::UndeclaredParent,
                     c.id.range,
-                    format!("category `{}` needs its parent `{parent}` declared; add `{parent}` under `categories`", c.id.value),
+                    format!(
+                        "category `{}` needs its parent `{parent}` declared; add `{parent}` under `categories`",
+                        c.id.value
+                    ),
                 )
                 .with_fix(
                     format!("Declare category `{parent}`"),
-                    vec![Edit { range: TextRange::empty(line_start), new_text: insertion }],
+                    vec![Edit {
+                        range: TextRange::empty(line_start),
+                        new_text: insertion,
+                    }],
                 ),
             );
         }
@@ -171,13 +208,31 @@ impl Scope {
             .attributes
             .iter()
             .filter_map(|a| a.section.as_ref().map(|s| ("attribute", &a.id.value, s)))
-            .chain(doc.safeguards.iter().filter_map(|x| x.section.as_ref().map(|s| ("safeguard", &x.id.value, s))))
-            .chain(doc.categories.iter().filter_map(|c| c.section.as_ref().map(|s| ("category", &c.id.value, s))))
-            .chain(doc.rules.iter().filter_map(|r| r.section.as_ref().map(|s| ("rule", &r.id.value, s))));
+            .chain(
+                doc.safeguards
+                    .iter()
+                    .filter_map(|x| x.section.as_ref().map(|s| ("safeguard", &x.id.value, s))),
+            )
+            .chain(
+                doc.categories
+                    .iter()
+                    .filter_map(|c| c.section.as_ref().map(|s| ("category", &c.id.value, s))),
+            )
+            .chain(
+                doc.rules
+                    .iter()
+                    .filter_map(|r| r.section.as_ref().map(|s| ("rule", &r.id.value, s))),
+            );
         for (what, owner, section) in refs {
             if self.sections.get(&section.value, layer).is_none() {
                 let context = format!("{what} `{owner}`");
-                diagnostics.push(unknown_reference(Code::UnknownSection, "section", section, &context, self.sections.visible(layer)));
+                diagnostics.push(unknown_reference(
+                    Code::UnknownSection,
+                    "section",
+                    section,
+                    &context,
+                    self.sections.visible(layer),
+                ));
             }
         }
     }
@@ -189,7 +244,11 @@ impl Scope {
     pub fn model_attributes(&self) -> Vec<Attribute> {
         self.attributes
             .iter()
-            .map(|a| Attribute { name: a.name.clone(), values: a.values.clone(), default: a.default })
+            .map(|a| Attribute {
+                name: a.name.clone(),
+                values: a.values.clone(),
+                default: a.default,
+            })
             .collect()
     }
 
@@ -220,9 +279,19 @@ pub fn unknown_reference<'a>(
         Some(n) => format!("; did you mean `{n}`?"),
         None => format!("; declare it or use a declared {what}"),
     };
-    let mut d = Diagnostic::new(code, reference.range, format!("unknown {what} `{}` in {context}{hint}", reference.value));
+    let mut d = Diagnostic::new(
+        code,
+        reference.range,
+        format!("unknown {what} `{}` in {context}{hint}", reference.value),
+    );
     if let Some(n) = near {
-        d = d.with_fix(format!("Replace with `{n}`"), vec![Edit { range: reference.range, new_text: n.to_owned() }]);
+        d = d.with_fix(
+            format!("Replace with `{n}`"),
+            vec![Edit {
+                range: reference.range,
+                new_text: n.to_owned(),
+            }],
+        );
     }
     d
 }
@@ -237,10 +306,19 @@ pub fn unknown_value(attribute: &str, values: &[String], value: &Spanned<String>
     let mut d = Diagnostic::new(
         Code::UnknownValue,
         value.range,
-        format!("`{}` is not a value of attribute `{attribute}` in {context}; {hint}", value.value),
+        format!(
+            "`{}` is not a value of attribute `{attribute}` in {context}; {hint}",
+            value.value
+        ),
     );
     if let Some(n) = near {
-        d = d.with_fix(format!("Replace with `{n}`"), vec![Edit { range: value.range, new_text: n.to_owned() }]);
+        d = d.with_fix(
+            format!("Replace with `{n}`"),
+            vec![Edit {
+                range: value.range,
+                new_text: n.to_owned(),
+            }],
+        );
     }
     d
 }

@@ -5,7 +5,7 @@ use crate::analysis::{Categories, Rule, RuleOrigin};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Effect, PolicyDoc, RuleDecl};
 
-use super::names::{unknown_reference, unknown_value, Scope};
+use super::names::{Scope, unknown_reference, unknown_value};
 
 pub fn lower_rules(
     doc: &PolicyDoc,
@@ -27,7 +27,9 @@ pub fn lower_rules(
         if !sound {
             continue;
         }
-        let (Some(when), Some(safeguards)) = (when, safeguards) else { continue };
+        let (Some(when), Some(safeguards)) = (when, safeguards) else {
+            continue;
+        };
         for (listing, category) in listed.into_iter().enumerate() {
             let Some(category) = category else { continue };
             rules.push(Rule {
@@ -35,7 +37,11 @@ pub fn lower_rules(
                 category,
                 when: when.clone(),
                 safeguards: safeguards.clone(),
-                origin: RuleOrigin { layer, rule: index as u32, listing: listing as u32 },
+                origin: RuleOrigin {
+                    layer,
+                    rule: index as u32,
+                    listing: listing as u32,
+                },
             });
         }
     }
@@ -58,7 +64,13 @@ fn resolve_categories(
         .map(|c| {
             if scope.categories.get(&c.value, layer).is_none() {
                 let visible = scope.categories.visible(layer);
-                diagnostics.push(unknown_reference(Code::UnknownCategory, "category", c, &context(decl), visible));
+                diagnostics.push(unknown_reference(
+                    Code::UnknownCategory,
+                    "category",
+                    c,
+                    &context(decl),
+                    visible,
+                ));
                 return None;
             }
             categories.find(&c.value)
@@ -68,13 +80,28 @@ fn resolve_categories(
 
 /// Per attribute of the scope: `None` for any value, else the sorted value indices. A list of
 /// every value is no condition at all, so it becomes `None` too.
-fn resolve_when(decl: &RuleDecl, layer: u32, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Option<Vec<u32>>>> {
+fn resolve_when(
+    decl: &RuleDecl,
+    layer: u32,
+    scope: &Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<Option<Vec<u32>>>> {
     let mut when: Vec<Option<Vec<u32>>> = vec![None; scope.attributes.len()];
     let mut sound = true;
     for clause in &decl.when {
         let Some((a, attribute)) = scope.attribute(&clause.attribute.value, layer) else {
-            let visible = scope.attributes.iter().filter(|a| a.decl.layer <= layer).map(|a| a.name.as_str());
-            diagnostics.push(unknown_reference(Code::UnknownAttribute, "attribute", &clause.attribute, &context(decl), visible));
+            let visible = scope
+                .attributes
+                .iter()
+                .filter(|a| a.decl.layer <= layer)
+                .map(|a| a.name.as_str());
+            diagnostics.push(unknown_reference(
+                Code::UnknownAttribute,
+                "attribute",
+                &clause.attribute,
+                &context(decl),
+                visible,
+            ));
             sound = false;
             continue;
         };
@@ -95,7 +122,12 @@ fn resolve_when(decl: &RuleDecl, layer: u32, scope: &Scope, diagnostics: &mut Ve
     sound.then_some(when)
 }
 
-fn resolve_safeguards(decl: &RuleDecl, layer: u32, scope: &Scope, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<u32>> {
+fn resolve_safeguards(
+    decl: &RuleDecl,
+    layer: u32,
+    scope: &Scope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<u32>> {
     if decl.effect.value != Effect::Require {
         return Some(Vec::new());
     }
@@ -105,7 +137,13 @@ fn resolve_safeguards(decl: &RuleDecl, layer: u32, scope: &Scope, diagnostics: &
             Some(_) => indices.extend(scope.safeguards.index_of(&s.value)),
             None => {
                 let visible = scope.safeguards.visible(layer);
-                diagnostics.push(unknown_reference(Code::UnknownSafeguard, "safeguard", s, &context(decl), visible));
+                diagnostics.push(unknown_reference(
+                    Code::UnknownSafeguard,
+                    "safeguard",
+                    s,
+                    &context(decl),
+                    visible,
+                ));
             }
         }
     }

@@ -4,5 +4,5 @@
 mod builder;
 mod tree;
 
-pub use builder::{parse, Limits, ParseOutput};
+pub use builder::{Limits, ParseOutput, parse};
 pub use tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, Tree};

@@ -16,5 +16,7 @@ const FILES: &[(&str, &str)] = &[
 
 /// Each bundled policy as (name, text).
 pub fn bundled_files() -> impl Iterator<Item = (String, &'static str)> {
-    FILES.iter().map(|(name, text)| (format!("{BUNDLED_PREFIX}{name}"), *text))
+    FILES
+        .iter()
+        .map(|(name, text)| (format!("{BUNDLED_PREFIX}{name}"), *text))
 }

@@ -4,12 +4,12 @@
 mod bundled;
 mod registry;
 
-pub use bundled::{bundled_files, BUNDLED_PREFIX};
+pub use bundled::{BUNDLED_PREFIX, bundled_files};
 pub use registry::{Registry, Resolved};
 
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::model::{lower_manifest, lower_policy, ManifestDoc, PolicyDoc};
-use crate::syntax::{parse, Limits, Tree};
+use crate::model::{ManifestDoc, PolicyDoc, lower_manifest, lower_policy};
+use crate::syntax::{Limits, Tree, parse};
 
 /// What a file is, by its name (SPEC §1): every other file is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,7 +61,15 @@ impl SourceFile {
             FileKind::Policy => Document::Policy(lower_policy(&parsed.tree, id, &mut diagnostics)),
             FileKind::Manifest => Document::Manifest(lower_manifest(&parsed.tree, id, &mut diagnostics)),
         };
-        Self { path, text, kind, bundled, tree: parsed.tree, doc, diagnostics }
+        Self {
+            path,
+            text,
+            kind,
+            bundled,
+            tree: parsed.tree,
+            doc,
+            diagnostics,
+        }
     }
 
     pub fn policy(&self) -> Option<&PolicyDoc> {
@@ -143,7 +151,9 @@ impl Workspace {
 
 /// Maps `f` over `items` on up to every available core, keeping the order.
 pub fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(usize, T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
     if threads <= 1 {
         return items.into_iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
@@ -161,6 +171,9 @@ pub fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(usize, T) -> R +
             .into_iter()
             .map(|chunk| scope.spawn(move || chunk.into_iter().map(|(i, t)| f(i, t)).collect::<Vec<R>>()))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a worker panicked")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker panicked"))
+            .collect()
     })
 }

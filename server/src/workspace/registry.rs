@@ -23,9 +23,13 @@ pub enum Resolved {
     /// No policy has this id.
     UnknownId,
     /// The id is known but not at this version.
-    UnknownVersion { known: Vec<Date> },
+    UnknownVersion {
+        known: Vec<Date>,
+    },
     /// A bare id whose every version takes effect after `today`.
-    NotYetInEffect { earliest: Date },
+    NotYetInEffect {
+        earliest: Date,
+    },
 }
 
 impl Registry {
@@ -36,7 +40,9 @@ impl Registry {
         files.sort_by_key(|&f| ws.file(f).bundled);
         for file in files {
             let Some(doc) = ws.file(file).policy() else { continue };
-            let (Some(id), Some(version)) = (&doc.id, &doc.version) else { continue };
+            let (Some(id), Some(version)) = (&doc.id, &doc.version) else {
+                continue;
+            };
             let versions = registry.versions.entry(id.value.clone()).or_default();
             match versions.iter().find(|(d, _)| *d == version.value) {
                 Some(&(_, first)) if ws.file(file).bundled && !ws.file(first).bundled => {
@@ -53,15 +59,21 @@ impl Registry {
     }
 
     pub fn resolve(&self, reference: &PolicyRef, today: Date) -> Resolved {
-        let Some(versions) = self.versions.get(&reference.id) else { return Resolved::UnknownId };
+        let Some(versions) = self.versions.get(&reference.id) else {
+            return Resolved::UnknownId;
+        };
         match reference.version {
             Some(version) => match versions.iter().find(|(d, _)| *d == version) {
                 Some(&(_, file)) => Resolved::Found(file),
-                None => Resolved::UnknownVersion { known: versions.iter().map(|(d, _)| *d).collect() },
+                None => Resolved::UnknownVersion {
+                    known: versions.iter().map(|(d, _)| *d).collect(),
+                },
             },
             None => match self.newest_in_effect(&reference.id, today) {
                 Some((_, file)) => Resolved::Found(file),
-                None => Resolved::NotYetInEffect { earliest: versions[0].0 },
+                None => Resolved::NotYetInEffect {
+                    earliest: versions[0].0,
+                },
             },
         }
     }
