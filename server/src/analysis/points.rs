@@ -129,9 +129,12 @@ fn classify<'a>(attr: &Attribute, sets: impl Iterator<Item = &'a [u32]>) -> (Vec
     distinct.sort_unstable();
     distinct.dedup();
     let mut signature_class: HashMap<Vec<u32>, u32> = HashMap::new();
-    let mut class_of = Vec::with_capacity(attr.values.len());
+    let mut class_of = vec![0; attr.values.len()];
     let mut reps: Vec<u32> = Vec::new();
-    for v in 0..attr.values.len() as u32 {
+    // The default first: its class is class 0, so that point 0 is "every attribute at its
+    // default", and the examples in messages stay close to what use cases say by default.
+    let order = std::iter::once(attr.default).chain((0..attr.values.len() as u32).filter(|&v| v != attr.default));
+    for v in order {
         let signature: Vec<u32> = distinct
             .iter()
             .enumerate()
@@ -143,10 +146,7 @@ fn classify<'a>(attr: &Attribute, sets: impl Iterator<Item = &'a [u32]>) -> (Vec
         if class == next {
             reps.push(v);
         }
-        if v == attr.default {
-            reps[class as usize] = v;
-        }
-        class_of.push(class);
+        class_of[v as usize] = class;
     }
     (class_of, reps)
 }
