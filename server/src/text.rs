@@ -191,8 +191,11 @@ fn to_u32(n: usize) -> u32 {
 
 /// Bytes of a file → text. Invalid UTF-8 is replaced (U+FFFD) so that nothing downstream has to
 /// cope with it, and reported as a `yaml-syntax` diagnostic at the first replacement character.
+/// A leading byte-order mark is dropped: editors do not show it, so the first line's columns
+/// must not count it (and LSP clients never send it).
 pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<crate::diagnostic::Diagnostic>) {
     use crate::diagnostic::{Code, Diagnostic};
+    let bytes = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(bytes);
     let at = match std::str::from_utf8(bytes) {
         Ok(text) => return (std::borrow::Cow::Borrowed(text), None),
         Err(e) => e.valid_up_to(),
@@ -217,6 +220,15 @@ pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<crate::diagnos
 mod tests {
     use super::*;
     use Encoding::{Utf8, Utf16, Utf32};
+
+    #[test]
+    fn decode_drops_a_byte_order_mark() {
+        let (text, error) = decode("\u{FEFF}policy: x\n".as_bytes());
+        assert_eq!((text.as_ref(), error), ("policy: x\n", None));
+        let (text, error) = decode(b"\xEF\xBB\xBFa: \xFF\n");
+        assert_eq!(text, "a: \u{FFFD}\n");
+        assert_eq!(error.map(|d| d.range), Some(TextRange::new(3, 6)));
+    }
 
     const ALL: [Encoding; 3] = [Utf8, Utf16, Utf32];
 

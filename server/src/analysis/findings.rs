@@ -227,11 +227,19 @@ impl Context<'_> {
             });
         }
         let alone = self.same_without(i, &decides_as_written, &below.live_as_written, &self.none_removed)?;
-        let decides_now = self.decides_at(i, &below.used, removed);
-        let after_others = self.same_without(i, &decides_now, &below.live, removed)?;
+        let never_decides = decides_as_written.is_empty();
+        // Until a removal touches this category, the policy here is still as written.
+        let (decides_now, after_others) = if below.touched[n] {
+            let now = self.decides_at(i, &below.used, removed);
+            let after = self.same_without(i, &now, &below.live, removed)?;
+            (now, after)
+        } else {
+            (decides_as_written, alone.clone())
+        };
         removed[i as usize] = true;
+        below.touched[n] = true;
         self.hand_down(n, &decides_now, below, removed);
-        Some(if decides_as_written.is_empty() {
+        Some(if never_decides {
             let by = self.deciders_below(n, applies, ALLOW_BIT | PROHIBIT_BIT);
             Finding::Redundant {
                 rule: i,
@@ -287,6 +295,7 @@ impl Context<'_> {
             let inherited = self.model.categories.parent[n].map(|a| self.top().eff[a as usize * points + p]);
             if let Some(node) = inherited.filter(|&node| node != NONE) {
                 let (from, to) = (n * points + p, node as usize * points + p);
+                below.touched[node as usize] = true;
                 below.used[to] = true;
                 below.live[to] |= below.live[from];
             }
@@ -394,18 +403,26 @@ impl Context<'_> {
         }
         let mut by = BTreeSet::new();
         for p in allowed {
-            let mut have = provided.at(n * points + p).to_vec();
-            for r in self.prior_at_node(i, n, p) {
-                by.insert(r);
-                for &s in &self.model.layers[r.layer as usize].rules[r.index as usize].safeguards {
-                    have[s as usize / 64] |= 1 << (s % 64);
-                }
-            }
-            if rule
+            let above = provided.at(n * points + p);
+            let mut missing: Vec<u32> = rule
                 .safeguards
                 .iter()
-                .any(|&s| have[s as usize / 64] >> (s % 64) & 1 == 0)
-            {
+                .copied()
+                .filter(|&s| !bit(above, s as usize))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            // Only where the ancestors leave a gap do rules at the same category matter.
+            for r in self.prior_at_node(i, n, p) {
+                let theirs = &self.model.layers[r.layer as usize].rules[r.index as usize].safeguards;
+                let before = missing.len();
+                missing.retain(|s| !theirs.contains(s));
+                if missing.len() < before {
+                    by.insert(r);
+                }
+            }
+            if !missing.is_empty() {
                 return None;
             }
         }

@@ -187,22 +187,26 @@ impl LayerTables {
     }
 }
 
-/// Exact repeats of an earlier rule of the layer; the later one is the redundant one.
+/// Exact repeats of an earlier rule of the layer; the later one is the redundant one. Only
+/// rules at the same category can repeat each other, so they are compared per category.
 fn find_duplicates(model: &Model, layer: usize, applies: &[Bits]) -> Vec<Option<u32>> {
     let rules = &model.layers[layer].rules;
-    let mut first: HashMap<(CatId, u8, &[u64], Vec<u32>), u32> = HashMap::new();
-    rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut safeguards = r.safeguards.clone();
-            safeguards.sort_unstable();
-            safeguards.dedup();
-            let key = (r.category, r.effect as u8, applies[i].as_slice(), safeguards);
-            let earlier = *first.entry(key).or_insert(i as u32);
-            (earlier != i as u32).then_some(earlier)
-        })
-        .collect()
+    let mut at: Vec<Vec<u32>> = vec![Vec::new(); model.categories.len()];
+    for (i, r) in rules.iter().enumerate() {
+        at[r.category as usize].push(i as u32);
+    }
+    let same_safeguards = |a: &[u32], b: &[u32]| a.iter().all(|s| b.contains(s)) && b.iter().all(|s| a.contains(s));
+    let mut duplicate_of = vec![None; rules.len()];
+    for here in at.iter().filter(|h| h.len() > 1) {
+        for (k, &i) in here.iter().enumerate() {
+            let (a, bits) = (&rules[i as usize], &applies[i as usize]);
+            duplicate_of[i as usize] = here[..k].iter().copied().find(|&j| {
+                let b = &rules[j as usize];
+                b.effect == a.effect && applies[j as usize] == *bits && same_safeguards(&a.safeguards, &b.safeguards)
+            });
+        }
+    }
+    duplicate_of
 }
 
 /// For each deciding rule, its points less those where a rule at the same category with a
@@ -236,6 +240,8 @@ pub struct Below {
     pub live: Vec<bool>,
     /// `live` before any redundant rule was taken out.
     pub live_as_written: Vec<bool>,
+    /// Per node: whether a removal changed its rules or what its leaves take from it.
+    pub touched: Vec<bool>,
     /// Which effects the layer's deciding rules have at the leaves below (bit 0 allow, bit 1
     /// prohibit).
     pub effects: Vec<u8>,
@@ -262,6 +268,7 @@ impl Below {
             used: vec![false; cells],
             used_as_written: Vec::new(),
             live_as_written: Vec::new(),
+            touched: vec![false; cats.len()],
             live: vec![false; cells],
             effects: vec![0; cells],
             allowed: vec![false; cells],

@@ -361,13 +361,13 @@ pub fn summarize(policy: &ResolvedPolicy, uc: &UseCaseDecl) -> Option<(bool, Vec
     let resolved = resolve_use_case(policy, uc, None)?;
     let verdicts = verdicts(policy, &resolved);
     let allowed = verdicts.iter().all(CategoryVerdict::is_allowed);
-    let mut owed: Vec<String> = verdicts
-        .iter()
-        .flat_map(|v| v.owed())
-        .map(|(s, _)| policy.analysis.model.safeguards[s as usize].clone())
-        .collect();
-    owed.sort();
+    let mut owed: Vec<u32> = verdicts.iter().flat_map(|v| v.owed()).map(|(s, _)| s).collect();
+    owed.sort_unstable();
     owed.dedup();
+    let owed = owed
+        .into_iter()
+        .map(|s| policy.analysis.model.safeguards[s as usize].clone())
+        .collect();
     Some((allowed, owed))
 }
 

@@ -207,8 +207,18 @@ fn redundant(describe: &Describe, findings: &[(RuleRef, Finding)]) -> Diagnostic
         Some(Redundancy::SameWithout) if by.is_empty() => {
             String::from("without it the default gives the same verdict everywhere")
         }
-        Some(Redundancy::SameWithout) => format!("without it {names} give the same verdict everywhere"),
-        Some(Redundancy::Covered) => format!("{names} already require its safeguards wherever it applies"),
+        Some(Redundancy::SameWithout) => {
+            format!(
+                "without it, {} the same verdict everywhere",
+                agree(describe.rules_phrase(&by), "gives", "give")
+            )
+        }
+        Some(Redundancy::Covered) => {
+            format!(
+                "{} its safeguards wherever it applies",
+                agree(describe.rules_phrase(&by), "already requires", "already require")
+            )
+        }
         None => String::from("it applies only where the verdict is prohibit"),
     };
     let message = format!("rule `{}` is redundant: {why}; remove it", decl.id.value);
@@ -243,7 +253,10 @@ fn listing(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic 
             } else if by.is_empty() {
                 String::from("without it the verdict is the same everywhere")
             } else {
-                format!("{} already give the same verdict there", describe.rule_names(by))
+                format!(
+                    "{} the same verdict there",
+                    agree(describe.rules_phrase(by), "already gives", "already give")
+                )
             };
             (Code::RedundantRule, why, by.clone())
         }
@@ -255,4 +268,10 @@ fn listing(describe: &Describe, rule: RuleRef, finding: &Finding) -> Diagnostic 
     );
     let d = Diagnostic::new(code, range, message);
     describe.relate_rules(d, &by, "decides there")
+}
+
+/// `phrase` followed by the verb agreeing with it ("rule `a` gives", "rules `a`, `b` give").
+fn agree(phrase: String, singular: &str, plural: &str) -> String {
+    let verb = if phrase.starts_with("rules ") { plural } else { singular };
+    format!("{phrase} {verb}")
 }

@@ -51,7 +51,8 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
     render(args.format, &results, &sources, color, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
     out.flush().map_err(|e| format!("cannot write output: {e}"))?;
     if args.format == Format::Human {
-        eprintln!("Checked {} files.", loaded.reported.len());
+        let n = loaded.reported.len();
+        eprintln!("Checked {n} {}.", if n == 1 { "file" } else { "files" });
     }
     let all = results.iter().flat_map(|(_, d)| d);
     let failing =

@@ -231,6 +231,21 @@ fn use_case_changes(
         let Some(doc) = cx.ws.file(file).manifest() else {
             continue;
         };
+        // Only manifests judged by one of the two policies change with them.
+        let governing = doc
+            .policy
+            .as_ref()
+            .map_or(crate::check::DEFAULT_POLICY, |p| p.value.id.as_str());
+        let policy_id = |p: &ResolvedPolicy| {
+            cx.ws
+                .file(p.file)
+                .policy()
+                .and_then(|d| d.id.as_ref())
+                .map(|i| i.value.clone())
+        };
+        if policy_id(old).as_deref() != Some(governing) && policy_id(new).as_deref() != Some(governing) {
+            continue;
+        }
         for uc in &doc.use_cases {
             if let (Some(a), Some(b)) = (summarize(old, uc), summarize(new, uc))
                 && a != b

@@ -390,6 +390,9 @@ impl<'t> Builder<'t> {
         let Some(frame) = self.stack.pop() else { return };
         let end = match bracket_end {
             Some(end) if frame.bracketed => end,
+            // saphyr sometimes gives the end of an empty flow collection nested in another
+            // (`{c: []}`) an empty span: find its closing bracket in the text instead.
+            None if frame.bracketed => self.closer_after(frame.start, frame.end).unwrap_or(frame.end),
             _ => frame.end,
         };
         self.close(frame, end);
@@ -401,6 +404,19 @@ impl<'t> Builder<'t> {
         let range = self.span_range(span);
         let closes = !range.is_empty() && matches!(self.text.as_bytes()[range.end - 1], b']' | b'}');
         closes.then_some(range.end)
+    }
+
+    /// The end of the `]` or `}` closing the flow collection opened at `start`, when only
+    /// whitespace separates it from `from` (the end of the collection's last child).
+    fn closer_after(&self, start: usize, from: usize) -> Option<usize> {
+        let closer = match self.text.as_bytes().get(start)? {
+            b'[' => b']',
+            _ => b'}',
+        };
+        let from = from.max(start + 1);
+        let rest = self.text.get(from..)?;
+        let skipped = rest.len() - rest.trim_start().len();
+        (rest.as_bytes().get(skipped) == Some(&closer)).then_some(from + skipped + 1)
     }
 
     fn end_skip(&mut self) {
@@ -1056,6 +1072,20 @@ mod tests {
         let tree = parse_ok(text);
         assert_eq!(slice(text, &tree, tree.root().unwrap()), "a:\n  - x\n  - y");
         assert_eq!(slice(text, &tree, at(&tree, &["a"])), "- x\n  - y");
+    }
+
+    #[test]
+    fn empty_flow_collections_nested_in_flow_keep_their_brackets() {
+        for (text, node) in [
+            ("{ a: b, c: [] }", "[]"),
+            ("k: [ [] ]", "[]"),
+            ("k: { c: {} }", "{}"),
+            ("k: {c: [ ]}", "[ ]"),
+        ] {
+            let out = parse(text, &Limits::default());
+            let found = out.tree.nodes.iter().any(|n| &text[n.range.start..n.range.end] == node);
+            assert!(found, "`{node}` keeps its range in `{text}`");
+        }
     }
 
     #[test]
