@@ -53,10 +53,11 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
             println!("  {line}");
         }
     }
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "\n{} categories and {} use cases change.",
-        categories.len(),
-        use_cases.len()
+        "\n{} and {} change.",
+        plural(categories.len(), "category", "categories"),
+        plural(use_cases.len(), "use case", "use cases")
     );
     Ok(0)
 }
