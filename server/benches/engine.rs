@@ -146,9 +146,9 @@ fn main() {
         ws.add("bench.policy.yaml".into(), policy.clone(), FileKind::Policy, false);
     });
     measure("resolve policy (10k rules)", 10, || {
-        let _ = Context::new(&ws, today);
+        let _ = Context::new(ws.clone(), today);
     });
-    let cx = Context::new(&ws, today);
+    let cx = Context::new(ws.clone(), today);
     let analysis = &cx.policy(file).expect("the generated policy resolves").analysis;
     measure("findings (10k rules x 5k categories)", 10, || {
         let _ = analysis.findings();
@@ -168,7 +168,7 @@ fn main() {
         FileKind::Manifest,
         false,
     );
-    let cx = Context::new(&ws, today);
+    let cx = Context::new(ws.clone(), today);
     measure("  of which YAML tree (saphyr events + builder)", 10, || {
         let _ = charter::syntax::parse(&manifest, &charter::syntax::Limits::default());
     });

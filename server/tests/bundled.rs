@@ -97,7 +97,7 @@ fn value<'a>(at: &'a [(String, String)], name: &str) -> &'a str {
 
 fn check_table(version: &str, politics_allowed: &[&str], high_risk_everywhere: bool) {
     let ws = Workspace::with_bundled();
-    let cx = Context::new(&ws, today());
+    let cx = Context::new(ws.clone(), today());
     let policy = policy(&cx, version);
     let model = &policy.analysis.model;
     let names = |a: &str| {
@@ -160,7 +160,7 @@ fn the_2024_policy_bans_all_politics_and_requires_safeguards_whatever_the_audien
 #[test]
 fn the_bundled_policies_check_clean() {
     let ws = Workspace::with_bundled();
-    let cx = Context::new(&ws, today());
+    let cx = Context::new(ws.clone(), today());
     for file in ws.ids() {
         let diagnostics = cx.check_file(file);
         assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", ws.file(file).path);

@@ -115,7 +115,7 @@ fn check_fixture(dir: &Path) -> Result<(), String> {
     }
     let today = std::fs::read_to_string(dir.join("today.txt")).ok();
     let today = Date::parse(today.as_deref().unwrap_or("2026-01-01").trim()).expect("today.txt holds a date");
-    let cx = Context::new(&ws, today);
+    let cx = Context::new(ws.clone(), today);
     let mut expected = Vec::new();
     let mut actual = Vec::new();
     for &id in &files {

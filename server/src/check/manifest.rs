@@ -18,7 +18,7 @@ pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
     let Some(policy) = governing_policy(cx, doc, out) else {
         return;
     };
-    let describe = Describe::new(cx.ws, policy);
+    let describe = Describe::new(&cx.ws, policy);
     let text = &cx.ws.file(file).text;
     for use_case in &doc.use_cases {
         let Some(resolved) = resolve_use_case(policy, use_case, Some(out)) else {

@@ -16,6 +16,7 @@ pub use manifest::{
 pub use suppress::apply_suppressions;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Date, PolicyRef};
@@ -29,9 +30,10 @@ pub struct Resolution {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A workspace with every policy resolved, as of `today`.
-pub struct Context<'w> {
-    pub ws: &'w Workspace,
+/// A workspace with every policy resolved, as of `today`. It owns its (cheaply cloned)
+/// workspace, so a language server can keep one per snapshot.
+pub struct Context {
+    pub ws: Arc<Workspace>,
     pub registry: Registry,
     pub today: Date,
     policies: HashMap<FileId, Resolution>,
@@ -40,14 +42,15 @@ pub struct Context<'w> {
 /// The bundled policy a manifest without `policy:` uses.
 pub const DEFAULT_POLICY: &str = "anthropic-usage";
 
-impl<'w> Context<'w> {
-    pub fn new(ws: &'w Workspace, today: Date) -> Self {
-        let registry = Registry::build(ws);
+impl Context {
+    pub fn new(ws: impl Into<Arc<Workspace>>, today: Date) -> Self {
+        let ws: Arc<Workspace> = ws.into();
+        let registry = Registry::build(&ws);
         let policies = ws
             .ids()
             .filter(|&f| ws.file(f).policy().is_some())
             .map(|f| {
-                let (policy, diagnostics) = resolve_policy(ws, &registry, f, today);
+                let (policy, diagnostics) = resolve_policy(&ws, &registry, f, today);
                 (f, Resolution { policy, diagnostics })
             })
             .collect();

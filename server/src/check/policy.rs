@@ -15,7 +15,7 @@ pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
     let Some(resolution) = cx.resolution(file) else { return };
     out.extend(resolution.diagnostics.iter().cloned());
     let Ok(policy) = &resolution.policy else { return };
-    let describe = Describe::new(cx.ws, policy);
+    let describe = Describe::new(&cx.ws, policy);
     let mut by_rule: BTreeMap<u32, Vec<(RuleRef, Finding)>> = BTreeMap::new();
     let top = policy.chain.len() as u32 - 1;
     let rules = &policy.analysis.model.layers[top as usize].rules;
@@ -44,7 +44,7 @@ fn registry_notes(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
     let Some(id) = cx.ws.file(file).policy().and_then(|d| d.id.as_ref()) else {
         return;
     };
-    let name = policy_name(cx.ws, file);
+    let name = policy_name(&cx.ws, file);
     for &(replacing, bundled) in &cx.registry.replaced {
         // A copy of the bundled file (such as the repository's own `policies/`) replaces nothing.
         if replacing == file && cx.ws.file(file).text != cx.ws.file(bundled).text {

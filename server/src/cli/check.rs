@@ -31,7 +31,7 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
     for error in &loaded.errors {
         eprintln!("charter: {error}");
     }
-    let cx = Context::new(&loaded.ws, args.common.today());
+    let cx = Context::new(loaded.ws, args.common.today());
     let results: Vec<(FileId, Vec<Diagnostic>)> = loaded
         .reported
         .iter()
@@ -39,7 +39,7 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
         .zip(cx.check_files(&loaded.reported))
         .collect();
     let sources = |f: FileId| {
-        let file = loaded.ws.file(f);
+        let file = cx.ws.file(f);
         Source {
             path: &file.path,
             text: &file.text,

@@ -33,10 +33,10 @@ type Summary = (bool, Vec<String>);
 
 pub fn run(args: DiffArgs) -> Result<u8, String> {
     let loaded = load(&args.paths, &args.common.policy_paths);
-    let cx = Context::new(&loaded.ws, args.common.today());
+    let cx = Context::new(loaded.ws, args.common.today());
     let old = resolve(&cx, &args.old)?;
     let new = resolve(&cx, &args.new)?;
-    println!("Comparing `{}` → `{}`\n", old.name(&loaded.ws), new.name(&loaded.ws));
+    println!("Comparing `{}` → `{}`\n", old.name(&cx.ws), new.name(&cx.ws));
     let categories = category_changes(old, new)?;
     if categories.is_empty() {
         println!("No category changes verdict or owed safeguards.");

@@ -36,7 +36,7 @@ pub struct ExplainArgs {
 
 pub fn run(args: ExplainArgs) -> Result<u8, String> {
     let loaded = load(&args.paths, &args.common.policy_paths);
-    let cx = Context::new(&loaded.ws, args.common.today());
+    let cx = Context::new(loaded.ws, args.common.today());
     let policy = policy_for(&cx, args.policy.as_deref())?;
     let model = &policy.analysis.model;
     let category = model.categories.find(&args.category).ok_or_else(|| {
@@ -44,13 +44,13 @@ pub fn run(args: ExplainArgs) -> Result<u8, String> {
         let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
         format!(
             "policy `{}` has no category `{}`{hint}",
-            policy.name(&loaded.ws),
+            policy.name(&cx.ws),
             args.category
         )
     })?;
     let values = parse_values(policy, &args.set)?;
     let verdict = policy.analysis.judge_category(category, &values);
-    let describe = Describe::new(&loaded.ws, policy);
+    let describe = Describe::new(&cx.ws, policy);
     print!(
         "{}",
         explanation(&describe, &args.category, &values, &verdict, &args.locale)

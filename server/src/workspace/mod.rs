@@ -7,7 +7,9 @@ mod registry;
 pub use bundled::{BUNDLED_PREFIX, bundled_files};
 pub use registry::{Registry, Resolved};
 
-use crate::diagnostic::{Diagnostic, FileId};
+use std::sync::Arc;
+
+use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{ManifestDoc, PolicyDoc, lower_manifest, lower_policy};
 use crate::syntax::{Limits, Tree, parse};
 
@@ -39,7 +41,7 @@ pub enum Document {
 }
 
 /// One file, parsed: the stages that need nothing but its own text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// As the front end names it: a path as given on the command line, a URI, or
     /// `<bundled>/…` for the policies compiled in.
@@ -72,6 +74,11 @@ impl SourceFile {
         }
     }
 
+    /// Whether the YAML parsed without error (structure may still be wrong).
+    pub fn is_well_formed(&self) -> bool {
+        !self.diagnostics.iter().any(|d| d.code == Code::YamlSyntax)
+    }
+
     pub fn policy(&self) -> Option<&PolicyDoc> {
         match &self.doc {
             Document::Policy(doc) => Some(doc),
@@ -87,10 +94,14 @@ impl SourceFile {
     }
 }
 
-/// The files judged together. A `FileId` is an index into it.
-#[derive(Debug, Default)]
+/// The files judged together. A `FileId` is an index into it. Cloning is cheap (files are
+/// shared), so an editor can keep a snapshot per version and change a copy.
+#[derive(Debug, Default, Clone)]
 pub struct Workspace {
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
+    /// Per file, its newest parse without a `yaml-syntax` error, for completion while the
+    /// current text is half-typed.
+    last_good: Vec<Option<Arc<SourceFile>>>,
 }
 
 impl Workspace {
@@ -106,7 +117,7 @@ impl Workspace {
     /// Parses and adds a file; the kind is the caller's (usually [`FileKind::of_path`]).
     pub fn add(&mut self, path: String, text: String, kind: FileKind, bundled: bool) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile::parse(id, path, text, kind, bundled));
+        self.push(SourceFile::parse(id, path, text, kind, bundled));
         id
     }
 
@@ -116,20 +127,39 @@ impl Workspace {
         let parsed = parallel_map(files, |i, (path, text, kind)| {
             SourceFile::parse(FileId((first + i) as u32), path, text, kind, false)
         });
-        self.files.extend(parsed);
+        for file in parsed {
+            self.push(file);
+        }
         (first..self.files.len()).map(|i| FileId(i as u32)).collect()
+    }
+
+    fn push(&mut self, file: SourceFile) {
+        let file = Arc::new(file);
+        self.last_good.push(file.is_well_formed().then(|| file.clone()));
+        self.files.push(file);
     }
 
     /// Replaces a file's text (and so its tree and document).
     pub fn set_text(&mut self, id: FileId, text: String) {
-        let old = &self.files[id.0 as usize];
+        let old = self.file(id);
         let (path, kind, bundled) = (old.path.clone(), old.kind, old.bundled);
-        self.files[id.0 as usize] = SourceFile::parse(id, path, text, kind, bundled);
+        let file = Arc::new(SourceFile::parse(id, path, text, kind, bundled));
+        if file.is_well_formed() {
+            self.last_good[id.0 as usize] = Some(file.clone());
+        }
+        self.files[id.0 as usize] = file;
     }
 
     /// Adds a diagnostic found before parsing (text that was not valid UTF-8).
     pub fn push_diagnostic(&mut self, id: FileId, diagnostic: Diagnostic) {
-        self.files[id.0 as usize].diagnostics.insert(0, diagnostic);
+        Arc::make_mut(&mut self.files[id.0 as usize])
+            .diagnostics
+            .insert(0, diagnostic);
+    }
+
+    /// The file's newest version that parsed without a YAML syntax error, if any.
+    pub fn last_good(&self, id: FileId) -> Option<&SourceFile> {
+        self.last_good[id.0 as usize].as_deref()
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
