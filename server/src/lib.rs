@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod ide;
 pub mod model;
 pub mod resolve;
 pub mod syntax;

@@ -116,12 +116,7 @@ impl LineIndex {
     /// An offset between the `\r` and `\n` of a CRLF maps to the end of its line, the only column
     /// an editor can show there.
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> (u32, u32) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.starts[line];
-        let offset = offset.min(self.content_end(text, line));
-        let col = column(&text[start..offset], enc);
-        (to_u32(line), to_u32(col))
+        position_in(&IndexedStr { text, index: self }, offset, enc)
     }
 
     /// Byte offset of a 0-based (line, column in `enc` units); clamped: a line past the end gives
@@ -129,25 +124,7 @@ impl LineIndex {
     /// break), a column inside a char (a UTF-16 surrogate pair, a UTF-8 sequence) gives the char's
     /// start.
     pub fn offset(&self, text: &str, line: u32, col: u32, enc: Encoding) -> usize {
-        let line = line as usize;
-        if line >= self.line_count() {
-            return text.len();
-        }
-        let start = self.starts[line];
-        let content = &text[start..self.content_end(text, line)];
-        let col = col as usize;
-        if enc == Encoding::Utf8 || content.is_ascii() {
-            return start + floor_char_boundary(content, col.min(content.len()));
-        }
-        let mut units = 0;
-        for (i, c) in content.char_indices() {
-            let next = units + enc.units(c);
-            if next > col {
-                return start + i;
-            }
-            units = next;
-        }
-        start + content.len()
+        offset_in(&IndexedStr { text, index: self }, line, col, enc)
     }
 
     /// Byte offset where `line`'s content ends, before its line break.
@@ -167,21 +144,105 @@ impl LineIndex {
     }
 }
 
-/// Width of `s` in `enc` units.
-fn column(s: &str, enc: Encoding) -> usize {
-    match enc {
-        Encoding::Utf8 => s.len(),
-        _ if s.is_ascii() => s.len(),
-        Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
-        Encoding::Utf32 => s.chars().count(),
+/// What the position conversions need of a text, so that they are written once for both a
+/// plain string with its [`LineIndex`] and an editor's rope.
+pub trait Lines {
+    /// Length in bytes.
+    fn len_bytes(&self) -> usize;
+    /// Number of lines, breaking at `\n`, `\r\n` and `\r` (a trailing break starts an empty
+    /// last line).
+    fn line_count(&self) -> usize;
+    /// The 0-based line holding byte `offset` (at most the length).
+    fn line_of(&self, offset: usize) -> usize;
+    /// The characters of `line` with their byte offsets, its line break left out.
+    fn line_chars(&self, line: usize) -> impl Iterator<Item = (usize, char)> + '_;
+    /// Byte offset where `line` starts.
+    fn line_start(&self, line: usize) -> usize;
+}
+
+/// 0-based line and column of a byte offset, clamped (see [`LineIndex::position`]).
+pub fn position_in(text: &impl Lines, offset: usize, enc: Encoding) -> (u32, u32) {
+    let offset = offset.min(text.len_bytes());
+    let line = text.line_of(offset);
+    let col: usize = text
+        .line_chars(line)
+        .take_while(|&(at, c)| at + c.len_utf8() <= offset)
+        .map(|(_, c)| enc.units(c))
+        .sum();
+    (to_u32(line), to_u32(col))
+}
+
+/// Byte offset of a 0-based line and column, clamped (see [`LineIndex::offset`]).
+pub fn offset_in(text: &impl Lines, line: u32, col: u32, enc: Encoding) -> usize {
+    let line = line as usize;
+    if line >= text.line_count() {
+        return text.len_bytes();
+    }
+    let (col, mut units, mut end) = (col as usize, 0, text.line_start(line));
+    for (at, c) in text.line_chars(line) {
+        units += enc.units(c);
+        if units > col {
+            return at;
+        }
+        end = at + c.len_utf8();
+    }
+    end
+}
+
+struct IndexedStr<'a> {
+    text: &'a str,
+    index: &'a LineIndex,
+}
+
+impl Lines for IndexedStr<'_> {
+    fn len_bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    fn line_count(&self) -> usize {
+        self.index.line_count()
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.index.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    fn line_chars(&self, line: usize) -> impl Iterator<Item = (usize, char)> + '_ {
+        let start = self.index.line_start(line);
+        let end = self.index.content_end(self.text, line);
+        self.text[start..end].char_indices().map(move |(i, c)| (start + i, c))
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.index.line_start(line)
     }
 }
 
-fn floor_char_boundary(s: &str, mut offset: usize) -> usize {
-    while !s.is_char_boundary(offset) {
-        offset -= 1;
+impl Lines for ropey::Rope {
+    fn len_bytes(&self) -> usize {
+        ropey::Rope::len_bytes(self)
     }
-    offset
+
+    fn line_count(&self) -> usize {
+        self.len_lines()
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.byte_to_line(offset)
+    }
+
+    fn line_chars(&self, line: usize) -> impl Iterator<Item = (usize, char)> + '_ {
+        let mut at = self.line_to_byte(line);
+        self.line(line).chars().take_while(|&c| c != '\n' && c != '\r').map(move |c| {
+            let here = at;
+            at += c.len_utf8();
+            (here, c)
+        })
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.line_to_byte(line)
+    }
 }
 
 /// LSP and the CLI count in `u32`; a text over 4 GiB saturates instead of wrapping.
@@ -220,6 +281,24 @@ pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<crate::diagnos
 mod tests {
     use super::*;
     use Encoding::{Utf8, Utf16, Utf32};
+
+    #[test]
+    fn rope_and_string_convert_alike() {
+        let text = "a: 中文😀\r\nb\rc\n\n😀x\r\n";
+        let rope = ropey::Rope::from_str(text);
+        let index = LineIndex::new(text);
+        assert_eq!(Lines::line_count(&rope), index.line_count());
+        for enc in ALL {
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(position_in(&rope, offset, enc), index.position(text, offset, enc), "{offset} {enc:?}");
+            }
+            for line in 0..7 {
+                for col in 0..12 {
+                    assert_eq!(offset_in(&rope, line, col, enc), index.offset(text, line, col, enc), "{line}:{col} {enc:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn decode_drops_a_byte_order_mark() {

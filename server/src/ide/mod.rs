@@ -1,0 +1,104 @@
+//! Editor features over the engine: pure functions from a checked workspace ([`Context`]), a
+//! file and a byte offset to answers in byte ranges. The language server only translates
+//! them to and from LSP; nothing here knows LSP.
+//!
+//! [`target`] finds what the cursor is on (a declaration or a reference, of which kind);
+//! hover, navigation and rename all start from it.
+
+mod completion;
+mod hints;
+mod hover;
+mod navigation;
+mod symbols;
+mod target;
+
+pub use completion::completion;
+pub use hints::{code_lenses, inlay_hints};
+pub use hover::hover;
+pub use navigation::{definition, prepare_rename, references, rename};
+pub use symbols::document_symbols;
+pub use target::{target_at, Target, TargetKind};
+
+use crate::diagnostic::{Edit, FileId};
+use crate::text::TextRange;
+
+/// A place in a file of the workspace (bundled policies included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub file: FileId,
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverResult {
+    /// The range of the hovered node.
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompletionKind {
+    Key,
+    Category,
+    Attribute,
+    Value,
+    Safeguard,
+    Section,
+    Rule,
+    Policy,
+    Keyword,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// One line shown beside the label (e.g. the declaring policy).
+    pub detail: Option<String>,
+    /// Markdown: the summary of what is completed.
+    pub documentation: Option<String>,
+    /// Replaces the partial word at the cursor.
+    pub edit: Edit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    Policy,
+    Manifest,
+    Group,
+    Section,
+    Attribute,
+    Safeguard,
+    Category,
+    Rule,
+    UseCase,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole declaration.
+    pub range: TextRange,
+    /// The id to select and reveal.
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlayHint {
+    /// Where the hint is shown (after the use case's `id` value).
+    pub offset: usize,
+    pub label: String,
+    pub tooltip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeLens {
+    pub range: TextRange,
+    pub title: String,
+}
+
+/// The edits of a rename, per file.
+pub type WorkspaceEdit = Vec<(FileId, Vec<Edit>)>;
