@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::discover::discover;
 use crate::diagnostic::FileId;
+use crate::discover::discover;
 use crate::text::decode;
 use crate::workspace::{FileKind, Workspace};
 
@@ -19,6 +19,12 @@ pub struct Loaded {
 pub fn load(paths: &[PathBuf], policy_paths: &[PathBuf]) -> Loaded {
     let mut ws = Workspace::with_bundled();
     let found = discover(paths);
+    for path in &found.skipped {
+        eprintln!(
+            "charter: skipping `{}`: not a policy (*.policy.yaml) or manifest (*.usecases.yaml)",
+            path.display()
+        );
+    }
     let mut errors = found.errors;
     let reported = read_into(&mut ws, found.files, &mut errors);
     let extra = discover(policy_paths);

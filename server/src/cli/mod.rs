@@ -4,11 +4,12 @@
 
 mod check;
 mod diff;
-mod discover;
 mod explain;
 mod load;
 pub mod render;
 mod today;
+
+pub use today::system_today;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Show what changes between two policy versions, and which use cases it affects.
     Diff(diff::DiffArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Options every subcommand that reads policies shares.
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Lsp => return crate::lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

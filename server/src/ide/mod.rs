@@ -17,7 +17,7 @@ pub use hints::{code_lenses, inlay_hints};
 pub use hover::hover;
 pub use navigation::{definition, prepare_rename, references, rename};
 pub use symbols::document_symbols;
-pub use target::{target_at, Target, TargetKind};
+pub use target::{Target, TargetKind, target_at};
 
 use crate::diagnostic::{Edit, FileId};
 use crate::text::TextRange;

@@ -49,6 +49,8 @@ pub struct SourceFile {
     pub text: String,
     pub kind: FileKind,
     pub bundled: bool,
+    /// Deleted: kept only so that its id stays valid.
+    pub removed: bool,
     pub tree: Tree,
     pub doc: Document,
     /// `yaml-syntax` and the structural diagnostics of lowering.
@@ -68,6 +70,7 @@ impl SourceFile {
             text,
             kind,
             bundled,
+            removed: false,
             tree: parsed.tree,
             doc,
             diagnostics,
@@ -162,12 +165,26 @@ impl Workspace {
         self.last_good[id.0 as usize].as_deref()
     }
 
+    /// Takes a file out of the workspace (deleted on disk): it keeps its id, but is empty and
+    /// no longer listed by [`ids`](Self::ids).
+    pub fn remove(&mut self, id: FileId) {
+        let old = self.file(id);
+        let mut gone = SourceFile::parse(id, old.path.clone(), String::new(), old.kind, old.bundled);
+        gone.removed = true;
+        gone.diagnostics.clear();
+        self.files[id.0 as usize] = Arc::new(gone);
+        self.last_good[id.0 as usize] = None;
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
 
+    /// Every file's id, removed files left out.
     pub fn ids(&self) -> impl Iterator<Item = FileId> + '_ {
-        (0..self.files.len() as u32).map(FileId)
+        (0..self.files.len() as u32)
+            .map(FileId)
+            .filter(|f| !self.file(*f).removed)
     }
 
     pub fn len(&self) -> usize {

@@ -1,4 +1,5 @@
-//! Finding policy and manifest files under the paths given on the command line.
+//! Finding policy and manifest files on disk, for the command line (the paths given) and the
+//! language server (the workspace folders). The engine itself reads no files.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ pub struct Found {
     pub files: Vec<(PathBuf, FileKind)>,
     /// Problems that make the input unreadable (exit status 2), one line each.
     pub errors: Vec<String>,
+    /// Files named directly that are neither policies nor manifests.
+    pub skipped: Vec<PathBuf>,
 }
 
 /// Every policy and manifest at or under `roots`, in a stable order. Hidden folders and
@@ -27,10 +30,7 @@ pub fn discover(roots: &[PathBuf]) -> Found {
             Ok(meta) if meta.is_dir() => walk(root, &mut seen_dirs, &mut found),
             Ok(_) => match FileKind::of_path(&root.to_string_lossy()) {
                 Some(kind) => found.files.push((root.clone(), kind)),
-                None => eprintln!(
-                    "charter: skipping `{}`: not a policy (*.policy.yaml) or manifest (*.usecases.yaml)",
-                    root.display()
-                ),
+                None => found.skipped.push(root.clone()),
             },
         }
     }

@@ -1,0 +1,71 @@
+//! The diagnostics worker: one task that publishes for the newest text. Edits only mark files
+//! and wake it; a burst of edits while it works costs one more check, not one per keystroke,
+//! and no fixed delay is waited.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
+use tower_lsp_server::Client;
+
+use super::convert::diagnostic;
+use super::session::Session;
+use super::snapshot::Snapshot;
+use crate::diagnostic::FileId;
+
+pub fn spawn(client: Client, session: Arc<Mutex<Session>>, wake: Arc<Notify>) {
+    tokio::spawn(async move {
+        loop {
+            wake.notified().await;
+            let (snapshot, files) = session.lock().expect("session lock").take_pending();
+            if files.is_empty() {
+                continue;
+            }
+            let computed = tokio::task::spawn_blocking(move || compute(&snapshot, &files)).await;
+            let Ok(results) = computed else { continue };
+            for (uri, diagnostics, version) in results {
+                // A newer edit is already waiting: its round will publish.
+                let current = {
+                    let session = session.lock().expect("session lock");
+                    session.file(&uri).and_then(|f| session.version(f))
+                };
+                if current.is_some() && current != version {
+                    continue;
+                }
+                client.publish_diagnostics(uri, diagnostics, version).await;
+            }
+        }
+    });
+}
+
+type Published = (
+    tower_lsp_server::ls_types::Uri,
+    Vec<tower_lsp_server::ls_types::Diagnostic>,
+    Option<i32>,
+);
+
+fn compute(snapshot: &Snapshot, files: &[FileId]) -> Vec<Published> {
+    files
+        .iter()
+        .filter_map(|&file| {
+            let uri = snapshot.uri(file)?.clone();
+            let version = snapshot.versions.get(&file).copied();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                snapshot
+                    .diagnostics(file)
+                    .iter()
+                    .map(|d| diagnostic(snapshot, file, d))
+                    .collect()
+            }));
+            match result {
+                Ok(diagnostics) => Some((uri, diagnostics, version)),
+                Err(_) => {
+                    eprintln!(
+                        "charter: checking {} failed (a bug); its diagnostics are not updated",
+                        uri.as_str()
+                    );
+                    None
+                }
+            }
+        })
+        .collect()
+}

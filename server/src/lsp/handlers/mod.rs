@@ -1,0 +1,23 @@
+//! One module per request: each turns LSP parameters into an engine call on a [`Snapshot`]
+//! and the answer back into LSP. The engine does the thinking.
+
+pub mod code_action;
+pub mod code_lens;
+pub mod completion;
+pub mod definition;
+pub mod document_symbol;
+pub mod hover;
+pub mod inlay_hint;
+pub mod references;
+pub mod rename;
+
+use tower_lsp_server::ls_types::{Position, Uri};
+
+use super::snapshot::Snapshot;
+use crate::diagnostic::FileId;
+
+/// The file and byte offset a request is about; `None` for files Charter ignores.
+pub fn at(snap: &Snapshot, uri: &Uri, position: Position) -> Option<(FileId, usize)> {
+    let file = snap.file(uri)?;
+    Some((file, snap.offset(file, position)))
+}

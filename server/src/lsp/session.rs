@@ -1,0 +1,242 @@
+//! The server's mutable state: open documents, the workspace the engine judges, settings.
+//! It lives behind one mutex that is never held across an `.await`; handlers that only read
+//! take an immutable [`Snapshot`] instead, so a slow request never blocks typing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use super::config::Config;
+use super::snapshot::Snapshot;
+use crate::diagnostic::FileId;
+use crate::text::{Encoding, offset_in};
+use crate::workspace::{FileKind, Workspace};
+
+/// An open document: the editor's text, which wins over the disk.
+#[derive(Debug)]
+pub struct Document {
+    pub rope: Rope,
+    pub version: i32,
+}
+
+pub struct Session {
+    ws: Workspace,
+    /// File ids and URIs, both ways.
+    uris: Vec<Option<Uri>>,
+    by_uri: HashMap<Uri, FileId>,
+    pub open: HashMap<FileId, Document>,
+    /// Open documents whose text changed since the workspace last parsed them.
+    unparsed: BTreeSet<FileId>,
+    /// Files changed since diagnostics were last published.
+    pending: BTreeSet<FileId>,
+    pub config: Config,
+    pub encoding: Encoding,
+    pub locale: String,
+    /// Workspace folders, and the extra policy folders indexed from them.
+    pub roots: Vec<PathBuf>,
+    snapshot: Option<Arc<Snapshot>>,
+}
+
+impl Session {
+    pub fn new(encoding: Encoding, locale: String, config: Config, bundled_dir: Option<&Path>) -> Self {
+        let ws = Workspace::with_bundled();
+        let mut session = Session {
+            uris: Vec::new(),
+            by_uri: HashMap::new(),
+            open: HashMap::new(),
+            unparsed: BTreeSet::new(),
+            pending: BTreeSet::new(),
+            config,
+            encoding,
+            locale,
+            roots: Vec::new(),
+            snapshot: None,
+            ws,
+        };
+        // Bundled policies are served from files in the cache folder, so that editors can open
+        // them for "go to definition".
+        for id in session.ws.ids().collect::<Vec<_>>() {
+            let uri = bundled_dir.and_then(|dir| {
+                let name = session
+                    .ws
+                    .file(id)
+                    .path
+                    .strip_prefix(crate::workspace::BUNDLED_PREFIX)?;
+                Uri::from_file_path(dir.join(name))
+            });
+            if let Some(uri) = &uri {
+                session.by_uri.insert(uri.clone(), id);
+            }
+            session.uris.push(uri);
+        }
+        session
+    }
+
+    pub fn file(&self, uri: &Uri) -> Option<FileId> {
+        self.by_uri.get(uri).copied()
+    }
+
+    fn touch(&mut self, file: FileId) {
+        self.pending.insert(file);
+        self.snapshot = None;
+    }
+
+    /// The file for `uri`, added to the workspace (with `text`) when new; `None` for files
+    /// that are neither policies nor manifests.
+    fn file_for(&mut self, uri: &Uri, text: &str) -> Option<FileId> {
+        if let Some(file) = self.file(uri) {
+            return Some(file);
+        }
+        let kind = FileKind::of_path(uri.path().as_str())?;
+        let file = self.ws.add(uri.to_string(), text.to_owned(), kind, false);
+        self.by_uri.insert(uri.clone(), file);
+        self.uris.push(Some(uri.clone()));
+        Some(file)
+    }
+
+    pub fn did_open(&mut self, uri: &Uri, text: String, version: i32) -> Option<FileId> {
+        let file = self.file_for(uri, &text)?;
+        if self.ws.file(file).bundled {
+            return None; // the cached copy of a bundled policy is read-only and clean
+        }
+        self.open.insert(
+            file,
+            Document {
+                rope: Rope::from_str(&text),
+                version,
+            },
+        );
+        self.unparsed.insert(file);
+        self.touch(file);
+        Some(file)
+    }
+
+    /// Applies edits in order. A change older than the document (a stale version) is ignored.
+    pub fn did_change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> bool {
+        let Some(file) = self.file(uri) else { return false };
+        let encoding = self.encoding;
+        let Some(doc) = self.open.get_mut(&file) else {
+            return false;
+        };
+        if version <= doc.version {
+            return false;
+        }
+        for change in changes {
+            apply_change(&mut doc.rope, change, encoding);
+        }
+        doc.version = version;
+        self.unparsed.insert(file);
+        self.touch(file);
+        true
+    }
+
+    /// Closes a document: the workspace goes back to the file on disk, or forgets it.
+    pub fn did_close(&mut self, uri: &Uri) -> Option<FileId> {
+        let file = self.file(uri)?;
+        self.open.remove(&file)?;
+        self.unparsed.remove(&file);
+        match uri.to_file_path().and_then(|p| std::fs::read_to_string(p).ok()) {
+            Some(text) => self.ws.set_text(file, text),
+            None => self.ws.remove(file),
+        }
+        self.touch(file);
+        Some(file)
+    }
+
+    /// A file changed on disk (created, changed: `Some(text)`; deleted: `None`). Open
+    /// documents keep the editor's text.
+    pub fn disk_changed(&mut self, uri: &Uri, text: Option<String>) {
+        match (self.file(uri), text) {
+            (Some(file), _) if self.open.contains_key(&file) || self.ws.file(file).bundled => {}
+            (Some(file), Some(text)) => {
+                self.ws.set_text(file, text);
+                self.touch(file);
+            }
+            (Some(file), None) => {
+                self.ws.remove(file);
+                self.touch(file);
+            }
+            (None, Some(text)) => {
+                if let Some(file) = self.file_for(uri, &text) {
+                    self.touch(file);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    pub fn set_config(&mut self, config: Config) {
+        if config != self.config {
+            self.config = config;
+            self.snapshot = None;
+            self.pending.extend(self.open.keys().copied());
+        }
+    }
+
+    /// The current snapshot, parsing documents edited since the last one.
+    pub fn snapshot(&mut self) -> Arc<Snapshot> {
+        for file in std::mem::take(&mut self.unparsed) {
+            if let Some(doc) = self.open.get(&file) {
+                self.ws.set_text(file, doc.rope.to_string());
+            }
+        }
+        if let Some(snapshot) = &self.snapshot {
+            return snapshot.clone();
+        }
+        let today = self.config.today.unwrap_or_else(crate::cli::system_today);
+        let versions = self.open.iter().map(|(f, d)| (*f, d.version)).collect();
+        let snapshot = Arc::new(Snapshot::new(
+            self.ws.clone(),
+            today,
+            self.uris.clone(),
+            versions,
+            self.encoding,
+            self.locale.clone(),
+        ));
+        self.snapshot = Some(snapshot.clone());
+        snapshot
+    }
+
+    /// The snapshot and the open files whose diagnostics may have changed since the last call:
+    /// a changed manifest affects itself; a changed policy may affect every open file.
+    pub fn take_pending(&mut self) -> (Arc<Snapshot>, Vec<FileId>) {
+        let snapshot = self.snapshot();
+        let changed = std::mem::take(&mut self.pending);
+        let any_policy = changed.iter().any(|&f| self.ws.file(f).kind == FileKind::Policy);
+        let mut files: Vec<FileId> = if any_policy {
+            self.open.keys().copied().collect()
+        } else {
+            changed.into_iter().filter(|f| self.open.contains_key(f)).collect()
+        };
+        files.sort();
+        (snapshot, files)
+    }
+
+    /// The version of an open document now (to skip publishing results already outdated).
+    pub fn version(&self, file: FileId) -> Option<i32> {
+        self.open.get(&file).map(|d| d.version)
+    }
+
+    /// Adds files read from disk at start-up (documents already open keep their text).
+    pub fn index(&mut self, files: Vec<(Uri, String)>) {
+        for (uri, text) in files {
+            self.disk_changed(&uri, Some(text));
+        }
+    }
+}
+
+/// One content change: a range edit, or the whole text.
+fn apply_change(rope: &mut Rope, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+    let Some(range) = change.range else {
+        *rope = Rope::from_str(&change.text);
+        return;
+    };
+    let start = offset_in(&*rope, range.start.line, range.start.character, encoding);
+    let end = offset_in(&*rope, range.end.line, range.end.character, encoding).max(start);
+    let (start, end) = (rope.byte_to_char(start), rope.byte_to_char(end));
+    rope.remove(start..end);
+    rope.insert(start, &change.text);
+}

@@ -1,0 +1,104 @@
+//! An immutable view of the workspace at one moment: what every request handler reads.
+//! Position conversion to and from LSP happens here, through `text`, for every file.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::model::Date;
+use crate::text::{Encoding, LineIndex, TextRange};
+use crate::workspace::Workspace;
+
+pub struct Snapshot {
+    pub cx: Context,
+    uris: Vec<Option<Uri>>,
+    /// Versions of the open documents, as of this snapshot.
+    pub versions: HashMap<FileId, i32>,
+    pub encoding: Encoding,
+    pub locale: String,
+    lines: Vec<OnceLock<LineIndex>>,
+    /// Diagnostics computed for this snapshot, shared by publishing and code actions.
+    diagnostics: Mutex<HashMap<FileId, Arc<Vec<Diagnostic>>>>,
+}
+
+impl Snapshot {
+    pub fn new(
+        ws: Workspace,
+        today: Date,
+        uris: Vec<Option<Uri>>,
+        versions: HashMap<FileId, i32>,
+        encoding: Encoding,
+        locale: String,
+    ) -> Self {
+        let lines = (0..ws.len()).map(|_| OnceLock::new()).collect();
+        Self {
+            cx: Context::new(ws, today),
+            uris,
+            versions,
+            encoding,
+            locale,
+            lines,
+            diagnostics: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn uri(&self, file: FileId) -> Option<&Uri> {
+        self.uris.get(file.0 as usize)?.as_ref()
+    }
+
+    pub fn file(&self, uri: &Uri) -> Option<FileId> {
+        let file = self
+            .uris
+            .iter()
+            .position(|u| u.as_ref() == Some(uri))
+            .map(|i| FileId(i as u32))?;
+        (!self.cx.ws.file(file).removed).then_some(file)
+    }
+
+    fn lines(&self, file: FileId) -> &LineIndex {
+        self.lines[file.0 as usize].get_or_init(|| LineIndex::new(&self.cx.ws.file(file).text))
+    }
+
+    /// The byte offset of an LSP position in `file`, clamped into the text.
+    pub fn offset(&self, file: FileId, position: lsp::Position) -> usize {
+        let text = &self.cx.ws.file(file).text;
+        self.lines(file)
+            .offset(text, position.line, position.character, self.encoding)
+    }
+
+    pub fn position(&self, file: FileId, offset: usize) -> lsp::Position {
+        let text = &self.cx.ws.file(file).text;
+        let (line, character) = self.lines(file).position(text, offset, self.encoding);
+        lsp::Position { line, character }
+    }
+
+    pub fn range(&self, file: FileId, range: TextRange) -> lsp::Range {
+        lsp::Range {
+            start: self.position(file, range.start),
+            end: self.position(file, range.end),
+        }
+    }
+
+    pub fn location(&self, file: FileId, range: TextRange) -> Option<lsp::Location> {
+        Some(lsp::Location {
+            uri: self.uri(file)?.clone(),
+            range: self.range(file, range),
+        })
+    }
+
+    /// The file's diagnostics, computed once per snapshot.
+    pub fn diagnostics(&self, file: FileId) -> Arc<Vec<Diagnostic>> {
+        if let Some(done) = self.diagnostics.lock().expect("not poisoned").get(&file) {
+            return done.clone();
+        }
+        let computed = Arc::new(self.cx.check_file(file));
+        self.diagnostics
+            .lock()
+            .expect("not poisoned")
+            .insert(file, computed.clone());
+        computed
+    }
+}
