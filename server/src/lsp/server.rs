@@ -100,8 +100,15 @@ impl Charter {
             && let Some(value) = values.first()
             && !value.is_null()
         {
-            self.session().set_config(Config::from_json(value));
-            self.changed();
+            self.apply_config(Config::from_json(value)).await;
+        }
+    }
+
+    async fn apply_config(&self, config: Config) {
+        let reindex = self.session().set_config(config);
+        self.changed();
+        if reindex {
+            self.index_workspace().await;
         }
     }
 
@@ -388,11 +395,11 @@ impl LanguageServer for Charter {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if !params.settings.is_null() {
-            self.session().set_config(Config::from_json(&params.settings));
-            self.changed();
+        if params.settings.is_null() {
+            self.pull_configuration().await;
+        } else {
+            self.apply_config(Config::from_json(&params.settings)).await;
         }
-        self.pull_configuration().await;
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {

@@ -168,12 +168,16 @@ impl Session {
         }
     }
 
-    pub fn set_config(&mut self, config: Config) {
-        if config != self.config {
-            self.config = config;
-            self.snapshot = None;
-            self.pending.extend(self.open.keys().copied());
+    /// Applies new settings; true when the policy folders changed (they need indexing).
+    pub fn set_config(&mut self, config: Config) -> bool {
+        if config == self.config {
+            return false;
         }
+        let reindex = config.policy_paths != self.config.policy_paths;
+        self.config = config;
+        self.snapshot = None;
+        self.pending.extend(self.open.keys().copied());
+        reindex
     }
 
     /// The current snapshot, parsing documents edited since the last one.
