@@ -2,6 +2,7 @@
 //! alone on the line above, they silence warnings and hints with those codes. Errors stay.
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::text::{Encoding, LineIndex};
 
 const MARKER: &str = "charter-ignore:";
 
@@ -14,47 +15,40 @@ pub fn apply_suppressions(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagn
         .into_iter()
         .filter(|d| {
             let suppressible = matches!(d.severity, Severity::Warning | Severity::Hint);
-            !(suppressible && lines.suppresses(text, d.range.start, d.code))
+            !(suppressible && lines.suppresses(d.range.start, d.code))
         })
         .collect()
 }
 
-/// Line starts, with lines broken at `\n`, `\r\n` and `\r` as editors do.
-struct Lines {
-    starts: Vec<usize>,
+/// The text's lines, through the one line index of `text`.
+struct Lines<'t> {
+    text: &'t str,
+    index: LineIndex,
 }
 
-impl Lines {
-    fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            index: LineIndex::new(text),
         }
-        Self { starts }
     }
 
-    fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset) - 1
+    fn line_of(&self, offset: usize) -> u32 {
+        self.index.position(self.text, offset, Encoding::Utf8).0
     }
 
-    fn text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        let start = self.starts[line];
-        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
-        text[start..end].trim_end_matches(['\n', '\r'])
+    fn line(&self, line: u32) -> &'t str {
+        let start = self.index.line_start(line as usize);
+        let end = self.index.line_start(line as usize + 1);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
-    fn suppresses(&self, text: &str, offset: usize, code: Code) -> bool {
-        let line = self.line_of(offset.min(text.len()));
-        let here = ignored_codes(self.text(text, line)).is_some_and(|(_, codes)| codes.contains(&code));
-        let above = line > 0
-            && ignored_codes(self.text(text, line - 1)).is_some_and(|(alone, codes)| alone && codes.contains(&code));
+    fn suppresses(&self, offset: usize, code: Code) -> bool {
+        let line = self.line_of(offset);
+        let here = ignored_codes(self.line(line)).is_some_and(|(_, codes)| codes.contains(&code));
+        let above =
+            line > 0 && ignored_codes(self.line(line - 1)).is_some_and(|(alone, codes)| alone && codes.contains(&code));
         here || above
     }
 }
