@@ -36,6 +36,9 @@ pub fn governing_policy<'c>(
     out: &mut Vec<Diagnostic>,
 ) -> Option<&'c ResolvedPolicy> {
     let reference = doc.policy.as_ref();
+    if reference.is_none() && doc.policy_key.is_some() {
+        return None; // a malformed `policy:` is not an omitted one; lowering reported it
+    }
     let context = format!("manifest `{}` uses", doc.id.as_ref().map_or("?", |i| i.value.as_str()));
     let file = match cx.resolve_reference(reference.map(|r| &r.value)) {
         Resolved::Found(file) => file,
@@ -333,14 +336,22 @@ fn superseded(cx: &Context, doc: &ManifestDoc, policy: &ResolvedPolicy) -> Optio
         return None;
     }
     let newer = cx.policy(file)?;
-    let changed = doc
-        .use_cases
-        .iter()
-        .filter(|uc| changes_under(policy, newer, uc))
-        .count();
+    let (mut verdicts, mut safeguards) = (0, 0);
+    for uc in &doc.use_cases {
+        match (summarize(policy, uc), summarize(newer, uc)) {
+            (Some(a), Some(b)) if a.0 != b.0 => verdicts += 1,
+            (Some(a), Some(b)) if a.1 != b.1 => safeguards += 1,
+            _ => {}
+        }
+    }
     let newer_ref = format!("{}@{newest}", reference.value.id);
+    let also = match safeguards {
+        0 => String::new(),
+        1 => String::from(" and 1 more changes the safeguards it owes"),
+        n => format!(" and {n} more change the safeguards they owe"),
+    };
     let message = format!(
-        "policy `{}` is superseded by `{newer_ref}`, in effect since {newest}; {changed} of {} use cases change verdict or owed safeguards under it; move to `{newer_ref}` when ready",
+        "policy `{}` is superseded by `{newer_ref}`, in effect since {newest}; {verdicts} of {} use cases change verdict under it{also}; move to `{newer_ref}` when ready (`charter diff` shows what changes)",
         reference.value,
         doc.use_cases.len()
     );
@@ -369,9 +380,4 @@ pub fn summarize(policy: &ResolvedPolicy, uc: &UseCaseDecl) -> Option<(bool, Vec
         .map(|s| policy.analysis.model.safeguards[s as usize].clone())
         .collect();
     Some((allowed, owed))
-}
-
-/// Whether a use case's verdict or owed safeguards differ between two policies.
-pub fn changes_under(old: &ResolvedPolicy, new: &ResolvedPolicy, uc: &UseCaseDecl) -> bool {
-    matches!((summarize(old, uc), summarize(new, uc)), (Some(a), Some(b)) if a != b)
 }

@@ -549,8 +549,12 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         if scalars.items.is_empty() {
-            let message = format!("{what} is empty, {if_empty}");
-            self.report(Code::InvalidValue, scalars.range, message);
+            // A list without any text is one a syntax error cut off at its `[`: the parser
+            // already said so, and the list is not really empty.
+            if !scalars.range.is_empty() {
+                let message = format!("{what} is empty, {if_empty}");
+                self.report(Code::InvalidValue, scalars.range, message);
+            }
             return None;
         }
         Some(scalars.items)

@@ -29,6 +29,7 @@ pub fn lower_manifest(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) ->
     let f = lx.fields(entries, MANIFEST_KEYS, &owner, Extra::Report);
 
     doc.id = lx.required_id(&f, "manifest", &owner, "manifest");
+    doc.policy_key = f.get("policy").map(|e| lx.range(e.key));
     doc.policy = f
         .get("policy")
         .and_then(|e| lx.policy_ref(e.value, &owner.field("policy")));
@@ -57,7 +58,15 @@ fn use_case(
 ) -> Option<UseCaseDecl> {
     let owner = lx.item_owner(n, map, entries, "use case");
     let f = lx.fields(entries, USE_CASE_KEYS, &owner, Extra::Keep);
-    let id = lx.item_id(&f, &owner, "use case", seen);
+    // An id that is malformed or repeated is reported, but the use case is still checked
+    // under the id as written: its references may hold problems of their own.
+    let id = lx.item_id(&f, &owner, "use case", seen).or_else(|| {
+        let entry = f.get("id")?;
+        Some(Spanned::new(
+            lx.scalar_text(entry.value)?.to_owned(),
+            lx.range(entry.value),
+        ))
+    });
     let summary = lx.opt_text(&f, "summary", &owner);
     let categories = lx
         .required(&f, "categories", &owner, "with the categories it falls under")
@@ -277,8 +286,9 @@ use-cases:
         assert_eq!(d.related[0].range.start, src.find("id: u").unwrap() + 4);
         assert_eq!(d.related[0].file, FILE);
         assert_eq!(d.message, "use case id `u` is used twice; rename this use case");
-        assert_eq!(doc.use_cases.len(), 1);
-        assert_eq!(texts(&doc.use_cases[0].categories), ["a"]);
+        // Both are still checked: the second's references may hold problems of their own.
+        assert_eq!(doc.use_cases.len(), 2);
+        assert_eq!(texts(&doc.use_cases[1].categories), ["b"]);
     }
 
     #[test]
@@ -349,7 +359,10 @@ use-cases:
         assert_eq!(diags[0].fixes[0].edits[0].new_text, "my-bot");
         assert_eq!(diags[1].fixes[0].edits[0].new_text, "contract-summaries");
         assert_eq!(doc.id, None);
-        assert!(doc.use_cases.is_empty());
+        assert_eq!(
+            doc.use_cases[0].id.value, "Contract.Summaries",
+            "checked under the id as written"
+        );
     }
 
     #[test]

@@ -121,8 +121,11 @@ pub struct RuleDecl {
 pub struct ManifestDoc {
     /// The `manifest:` value.
     pub id: Option<Spanned<String>>,
-    /// The `policy:` value; `None` means the bundled `anthropic-usage`, newest in effect.
+    /// The `policy:` value; `None` means the bundled `anthropic-usage`, newest in effect,
+    /// unless `policy_key` is set (a malformed value, already reported).
     pub policy: Option<Spanned<PolicyRef>>,
+    /// The `policy` key, when present.
+    pub policy_key: Option<TextRange>,
     pub owner: Option<Spanned<String>>,
     pub use_cases: Vec<UseCaseDecl>,
     /// The `use-cases` key, when present (where a list's insertion point goes).
