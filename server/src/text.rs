@@ -233,11 +233,14 @@ impl Lines for ropey::Rope {
 
     fn line_chars(&self, line: usize) -> impl Iterator<Item = (usize, char)> + '_ {
         let mut at = self.line_to_byte(line);
-        self.line(line).chars().take_while(|&c| c != '\n' && c != '\r').map(move |c| {
-            let here = at;
-            at += c.len_utf8();
-            (here, c)
-        })
+        self.line(line)
+            .chars()
+            .take_while(|&c| c != '\n' && c != '\r')
+            .map(move |c| {
+                let here = at;
+                at += c.len_utf8();
+                (here, c)
+            })
     }
 
     fn line_start(&self, line: usize) -> usize {
@@ -290,11 +293,19 @@ mod tests {
         assert_eq!(Lines::line_count(&rope), index.line_count());
         for enc in ALL {
             for offset in 0..=text.len() + 2 {
-                assert_eq!(position_in(&rope, offset, enc), index.position(text, offset, enc), "{offset} {enc:?}");
+                assert_eq!(
+                    position_in(&rope, offset, enc),
+                    index.position(text, offset, enc),
+                    "{offset} {enc:?}"
+                );
             }
             for line in 0..7 {
                 for col in 0..12 {
-                    assert_eq!(offset_in(&rope, line, col, enc), index.offset(text, line, col, enc), "{line}:{col} {enc:?}");
+                    assert_eq!(
+                        offset_in(&rope, line, col, enc),
+                        index.offset(text, line, col, enc),
+                        "{line}:{col} {enc:?}"
+                    );
                 }
             }
         }
