@@ -16,16 +16,18 @@ pub fn spawn(client: Client, session: Arc<Mutex<Session>>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
-            let (snapshot, files) = session.lock().expect("session lock").take_pending();
-            if files.is_empty() {
-                continue;
-            }
-            let computed = tokio::task::spawn_blocking(move || compute(&snapshot, &files)).await;
+            // Parsing the edited text and checking run off the async threads.
+            let shared = session.clone();
+            let computed = tokio::task::spawn_blocking(move || {
+                let (snapshot, files) = shared.lock().unwrap_or_else(|p| p.into_inner()).take_pending();
+                compute(&snapshot, &files)
+            })
+            .await;
             let Ok(results) = computed else { continue };
             for (uri, diagnostics, version) in results {
                 // A newer edit is already waiting: its round will publish.
                 let current = {
-                    let session = session.lock().expect("session lock");
+                    let session = session.lock().unwrap_or_else(|p| p.into_inner());
                     session.file(&uri).and_then(|f| session.version(f))
                 };
                 if current.is_some() && current != version {
