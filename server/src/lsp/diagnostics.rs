@@ -25,12 +25,12 @@ pub fn spawn(client: Client, session: Arc<Mutex<Session>>, wake: Arc<Notify>) {
             .await;
             let Ok(results) = computed else { continue };
             for (uri, diagnostics, version) in results {
-                // A newer edit is already waiting: its round will publish.
                 let current = {
                     let session = session.lock().unwrap_or_else(|p| p.into_inner());
                     session.file(&uri).and_then(|f| session.version(f))
                 };
-                if current.is_some() && current != version {
+                // Closed meanwhile (`None`), or a newer edit is waiting: nothing to show now.
+                if current != version {
                     continue;
                 }
                 client.publish_diagnostics(uri, diagnostics, version).await;

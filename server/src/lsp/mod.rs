@@ -11,6 +11,9 @@ mod handlers;
 mod server;
 mod session;
 mod snapshot;
+#[cfg(test)]
+mod tests;
+mod transport;
 
 use std::process::ExitCode;
 
@@ -30,13 +33,29 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(async {
-        let (service, socket) = LspService::build(server::Charter::new)
-            .custom_method("charter/debugPanic", server::debug_panic)
-            .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
-    });
-    ExitCode::SUCCESS
+    let clean = runtime.block_on(serve());
+    // Do not wait for the blocked read of stdin.
+    runtime.shutdown_background();
+    // LSP: exit after `shutdown` is status 0, an exit without it status 1.
+    ExitCode::from(if clean { 0 } else { 1 })
+}
+
+/// Serves until the client exits or the input ends; true when `shutdown` came first.
+async fn serve() -> bool {
+    let (service, socket) = LspService::build(server::Charter::new)
+        .custom_method("charter/debugPanic", server::debug_panic)
+        .finish();
+    let (to_service, service_input) = tokio::io::duplex(1 << 16);
+    let (service_output, from_service) = tokio::io::duplex(1 << 16);
+    let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
+    let writer = tokio::spawn(transport::write_frames(tokio::io::stdout(), outgoing));
+    let reader = tokio::spawn(transport::filter_input(tokio::io::stdin(), to_service, frames.clone()));
+    let forwarder = tokio::spawn(transport::forward_output(from_service, frames));
+    Server::new(service_input, service_output, socket).serve(service).await;
+    // Everything the service wrote goes out; then the writer ends with its last sender.
+    let _ = forwarder.await;
+    reader.abort();
+    let _ = reader.await;
+    let _ = writer.await;
+    server::shut_down_cleanly()
 }

@@ -18,6 +18,13 @@ use super::session::Session;
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
 
+/// Set by `shutdown`: the process exit status depends on it.
+static SHUT_DOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn shut_down_cleanly() -> bool {
+    SHUT_DOWN.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 pub struct Charter {
     client: Client,
     session: Arc<Mutex<Session>>,
@@ -337,6 +344,7 @@ impl LanguageServer for Charter {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        SHUT_DOWN.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
@@ -405,12 +413,18 @@ impl LanguageServer for Charter {
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
         {
             let mut session = self.session();
+            for removed in &params.event.removed {
+                if let Some(path) = removed.uri.to_file_path() {
+                    session.forget_folder(&path);
+                }
+            }
             for added in &params.event.added {
                 if let Some(path) = added.uri.to_file_path() {
                     session.roots.push(path.into_owned());
                 }
             }
         }
+        self.changed();
         self.index_workspace().await;
     }
 

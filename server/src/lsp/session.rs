@@ -24,9 +24,10 @@ pub struct Document {
 
 pub struct Session {
     ws: Workspace,
-    /// File ids and URIs, both ways.
+    /// Per file, the URI to publish with (the client's spelling once it opened the file).
     uris: Vec<Option<Uri>>,
-    by_uri: HashMap<Uri, FileId>,
+    /// Files by [`uri_key`]: one file however its URI is spelled.
+    by_key: Arc<HashMap<String, FileId>>,
     pub open: HashMap<FileId, Document>,
     /// Open documents whose text changed since the workspace last parsed them.
     unparsed: BTreeSet<FileId>,
@@ -45,7 +46,7 @@ impl Session {
         let ws = Workspace::with_bundled();
         let mut session = Session {
             uris: Vec::new(),
-            by_uri: HashMap::new(),
+            by_key: Arc::new(HashMap::new()),
             open: HashMap::new(),
             unparsed: BTreeSet::new(),
             pending: BTreeSet::new(),
@@ -68,7 +69,7 @@ impl Session {
                 Uri::from_file_path(dir.join(name))
             });
             if let Some(uri) = &uri {
-                session.by_uri.insert(uri.clone(), id);
+                Arc::make_mut(&mut session.by_key).insert(uri_key(uri), id);
             }
             session.uris.push(uri);
         }
@@ -76,7 +77,7 @@ impl Session {
     }
 
     pub fn file(&self, uri: &Uri) -> Option<FileId> {
-        self.by_uri.get(uri).copied()
+        self.by_key.get(&uri_key(uri)).copied()
     }
 
     fn touch(&mut self, file: FileId) {
@@ -92,7 +93,7 @@ impl Session {
         }
         let kind = FileKind::of_path(uri.path().as_str())?;
         let file = self.ws.add(uri.to_string(), text.to_owned(), kind, false);
-        self.by_uri.insert(uri.clone(), file);
+        Arc::make_mut(&mut self.by_key).insert(uri_key(uri), file);
         self.uris.push(Some(uri.clone()));
         Some(file)
     }
@@ -102,6 +103,8 @@ impl Session {
         if self.ws.file(file).bundled {
             return None; // the cached copy of a bundled policy is read-only and clean
         }
+        // Publish under the editor's own spelling of the URI.
+        self.uris[file.0 as usize] = Some(uri.clone());
         self.open.insert(
             file,
             Document {
@@ -196,6 +199,7 @@ impl Session {
             self.ws.clone(),
             today,
             self.uris.clone(),
+            self.by_key.clone(),
             versions,
             self.encoding,
             self.locale.clone(),
@@ -224,6 +228,25 @@ impl Session {
         self.open.get(&file).map(|d| d.version)
     }
 
+    /// Forgets a workspace folder and the files read from under it (open documents stay).
+    pub fn forget_folder(&mut self, folder: &Path) {
+        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        self.roots
+            .retain(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()) != folder);
+        let under: Vec<FileId> = self
+            .by_key
+            .iter()
+            .filter(|(key, file)| Path::new(key.as_str()).starts_with(&folder) && !self.open.contains_key(file))
+            .map(|(_, file)| *file)
+            .collect();
+        for file in under {
+            if !self.ws.file(file).bundled && !self.ws.file(file).removed {
+                self.ws.remove(file);
+                self.touch(file);
+            }
+        }
+    }
+
     /// Adds files read from disk at start-up (documents already open keep their text).
     pub fn index(&mut self, files: Vec<(Uri, String)>) {
         for (uri, text) in files {
@@ -243,4 +266,16 @@ fn apply_change(rope: &mut Rope, change: TextDocumentContentChangeEvent, encodin
     let (start, end) = (rope.byte_to_char(start), rope.byte_to_char(end));
     rope.remove(start..end);
     rope.insert(start, &change.text);
+}
+
+/// One key per file however its URI is spelled: for `file:` URIs the canonical path (links
+/// resolved, percent-encoding undone), else the URI itself.
+pub fn uri_key(uri: &Uri) -> String {
+    match uri.to_file_path() {
+        Some(path) => std::fs::canonicalize(&path)
+            .unwrap_or_else(|_| path.into_owned())
+            .to_string_lossy()
+            .into_owned(),
+        None => uri.as_str().to_owned(),
+    }
 }

@@ -15,6 +15,7 @@ use crate::workspace::Workspace;
 pub struct Snapshot {
     pub cx: Context,
     uris: Vec<Option<Uri>>,
+    by_key: Arc<HashMap<String, FileId>>,
     /// Versions of the open documents, as of this snapshot.
     pub versions: HashMap<FileId, i32>,
     pub encoding: Encoding,
@@ -29,6 +30,7 @@ impl Snapshot {
         ws: Workspace,
         today: Date,
         uris: Vec<Option<Uri>>,
+        by_key: Arc<HashMap<String, FileId>>,
         versions: HashMap<FileId, i32>,
         encoding: Encoding,
         locale: String,
@@ -37,6 +39,7 @@ impl Snapshot {
         Self {
             cx: Context::new(ws, today),
             uris,
+            by_key,
             versions,
             encoding,
             locale,
@@ -50,11 +53,7 @@ impl Snapshot {
     }
 
     pub fn file(&self, uri: &Uri) -> Option<FileId> {
-        let file = self
-            .uris
-            .iter()
-            .position(|u| u.as_ref() == Some(uri))
-            .map(|i| FileId(i as u32))?;
+        let file = *self.by_key.get(&super::session::uri_key(uri))?;
         (!self.cx.ws.file(file).removed).then_some(file)
     }
 
