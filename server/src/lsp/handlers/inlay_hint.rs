@@ -1,4 +1,6 @@
-use tower_lsp_server::ls_types::{self as lsp, InlayHintLabel, InlayHintParams, InlayHintTooltip};
+use tower_lsp_server::ls_types::{
+    self as lsp, InlayHintLabel, InlayHintParams, InlayHintTooltip, MarkupContent, MarkupKind,
+};
 
 use crate::lsp::snapshot::Snapshot;
 
@@ -11,7 +13,12 @@ pub fn run(snap: &Snapshot, params: InlayHintParams) -> Option<Vec<lsp::InlayHin
             label: InlayHintLabel::String(hint.label),
             kind: None,
             text_edits: None,
-            tooltip: hint.tooltip.map(InlayHintTooltip::String),
+            tooltip: hint.tooltip.map(|value| {
+                InlayHintTooltip::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value,
+                })
+            }),
             padding_left: Some(true),
             padding_right: None,
             data: None,
