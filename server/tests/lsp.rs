@@ -1448,6 +1448,30 @@ const OLD: &str = "manifest: old\npolicy: anthropic-usage@2024-06-06\nuse-cases:
 const BARE: &str =
     "manifest: bare\npolicy: anthropic-usage\nuse-cases:\n  - id: essays\n    categories: [politics.writing]\n";
 
+/// Eglot sends `{"settings": {}}` right after starting: that is no setting at all, and must
+/// not wipe what `initializationOptions` said.
+#[test]
+fn settings_without_a_charter_section_keep_the_initialization_options() {
+    let ws = TempDir::new("empty-settings");
+    let old = ws.uri("old.usecases.yaml");
+    let server = Server::start(&Options {
+        init_options: Some(json!({ "today": "2025-01-01" })),
+        ..Options::default()
+    });
+    server.notify("workspace/didChangeConfiguration", json!({ "settings": {} }));
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "yaml": { "format": true } } }),
+    );
+    server.open(&old, OLD);
+    let publish = server.publish_version(&old, 1);
+    assert_eq!(
+        briefs(&publish),
+        vec![d("prohibited-use", ERROR, [4, 17, 4, 33])],
+        "still judged as of 2025-01-01: not superseded"
+    );
+}
+
 #[test]
 fn the_today_setting_decides_which_policy_version_is_in_effect() {
     let ws = TempDir::new("today");

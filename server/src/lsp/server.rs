@@ -403,10 +403,11 @@ impl LanguageServer for Charter {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if params.settings.is_null() {
-            self.pull_configuration().await;
-        } else {
-            self.apply_config(Config::from_json(&params.settings)).await;
+        // Only a `charter` section is ours: clients send other servers' settings, or `{}`
+        // merely to say that something changed (Eglot does at start).
+        match params.settings.get("charter") {
+            Some(settings) => self.apply_config(Config::from_json(settings)).await,
+            None => self.pull_configuration().await,
         }
     }
 

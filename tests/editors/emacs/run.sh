@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Charter's Emacs client in a real Emacs: installs Debian's emacs-nox, eglot and yaml-mode when
+# they are missing, brings target/debug/charter up to date with `cargo build`, copies examples/
+# to a temporary folder and runs test.el there in `emacs --batch -Q`. test.el opens the example
+# manifest, connects Eglot through editors/emacs/charter.el and checks diagnostics (Flymake),
+# hover (Eldoc), go to definition and completion (completion-at-point).
+#
+#   tests/editors/emacs/run.sh            # from anywhere; exits 0 when every check passed
+#
+# Environment: CHARTER (a charter binary to use as it is, instead of building target/debug/charter),
+# CHARTER_EMACS_TIMEOUT (seconds for the whole Emacs run, default 300).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+
+# 1. Emacs and its packages, from Debian.
+packages=(emacs-nox elpa-eglot elpa-yaml-mode)
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+if ((${#missing[@]})); then
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+    started=$SECONDS
+    echo "emacs: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    echo "emacs: installed in $((SECONDS - started)) s"
+fi
+emacs --version | sed -n 1p
+
+# 2. The language server: target/debug/charter, brought up to date (a no-op after `cargo test`).
+if [ -n "${CHARTER:-}" ]; then
+    charter="$CHARTER"
+else
+    target="${CARGO_TARGET_DIR:-target}"
+    case "$target" in /*) ;; *) target="$root/$target" ;; esac
+    charter="$target/debug/charter"
+    if command -v cargo >/dev/null || [ ! -x "$charter" ]; then
+        started=$SECONDS
+        (cd "$root" && cargo build --quiet --bin charter)
+        echo "emacs: cargo build took $((SECONDS - started)) s"
+    fi
+fi
+bindir="$(mktemp -d)"
+work="$(mktemp -d)"
+trap 'rm -rf "$bindir" "$work"' EXIT
+ln -s "$(cd "$(dirname "$charter")" && pwd)/$(basename "$charter")" "$bindir/charter"
+export PATH="$bindir:$PATH"
+charter --version 2>/dev/null || true
+
+# 3. A copy of the examples, and a home of its own so no user configuration is read or written.
+cp -R "$root/examples" "$work/examples"
+mkdir -p "$work/home"
+
+started=$SECONDS
+status=0
+HOME="$work/home" \
+    CHARTER_EMACS_DIR="$root/editors/emacs" \
+    CHARTER_EXAMPLES="$work/examples" \
+    timeout --kill-after=10 "${CHARTER_EMACS_TIMEOUT:-300}" \
+    emacs --batch -Q -l "$here/test.el" </dev/null || status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "emacs: FAIL: timed out after ${CHARTER_EMACS_TIMEOUT:-300} s" >&2
+fi
+echo "emacs: ran in $((SECONDS - started)) s, exit status $status"
+exit "$status"
