@@ -1,0 +1,41 @@
+# Charter for Kakoune with kakoune-lsp (kak-lsp) 18 or newer, e.g. 22.
+# Policies (*.policy.yaml) and use-case manifests (*.usecases.yaml) get file types of their own,
+# charter-policy and charter-usecases, with Kakoune's YAML highlighting and indentation, and the
+# `charter lsp` language server. Source this file after `eval %sh{kak-lsp}` (see README.md).
+
+# Detection: these hooks run after yaml.kak's `BufCreate .*[.](ya?ml)`, so they have the last word.
+hook global BufCreate .*[.]policy[.]ya?ml %{
+    set-option buffer filetype charter-policy
+}
+hook global BufCreate .*[.]usecases[.]ya?ml %{
+    set-option buffer filetype charter-usecases
+}
+
+# Highlighting and indentation: what yaml.kak gives the `yaml` file type.
+hook global WinSetOption filetype=charter-(?:policy|usecases) %{
+    require-module yaml
+    add-highlighter window/charter-yaml ref yaml
+    hook window ModeChange pop:insert:.* -group charter-yaml yaml-trim-indent
+    hook window InsertChar \n -group charter-yaml yaml-insert-on-new-line
+    hook window InsertChar \n -group charter-yaml yaml-indent-on-new-line
+    hook -once -always window WinSetOption filetype=.* %{
+        remove-highlighter window/charter-yaml
+        remove-hooks window charter-yaml
+    }
+}
+
+# The language server. `root_globs` picks the workspace folder, where Charter finds the
+# policies a manifest names; with no match kakoune-lsp uses the file's own folder.
+hook -group lsp-filetype-charter global BufSetOption filetype=charter-(?:policy|usecases) %{
+    set-option buffer lsp_servers %{
+        [charter]
+        command = "charter"
+        args = ["lsp"]
+        root_globs = [".git", ".hg", ".jj"]
+        # Optional settings, sent as initializationOptions and on workspace/configuration:
+        # settings_section = "charter"
+        # [charter.settings.charter]
+        # policyPaths = ["/path/to/more/policies"]
+        # today = "2025-12-01"
+    }
+}

@@ -1,0 +1,192 @@
+-- Drives a real Neovim against `charter lsp` through editors/neovim (see run.sh):
+--   nvim --clean --headless -n --cmd 'set rtp^=<repo>/editors/neovim' -l test.lua <workspace>
+-- <workspace> is a scratch copy of examples/. Exits 1 with a message at the first miss.
+
+local dir = assert(_G.arg[1], 'usage: test.lua <copy of examples/>')
+local TIMEOUT = 20000
+
+local function fail(msg)
+  io.stderr:write('FAIL: ' .. msg .. '\n')
+  os.exit(1)
+end
+local function ok(msg)
+  io.stdout:write('ok: ' .. msg .. '\n')
+end
+
+if vim.fn.executable('charter') ~= 1 then
+  fail('`charter` is not on PATH')
+end
+
+-- Opening the manifest: file type, YAML highlighting, Charter attached.
+local path = dir .. '/support-bot.usecases.yaml'
+vim.cmd.edit(vim.fn.fnameescape(path))
+local buf = vim.api.nvim_get_current_buf()
+if vim.bo[buf].filetype ~= 'yaml.charter-usecases' then
+  fail('filetype is `' .. vim.bo[buf].filetype .. '`, expected `yaml.charter-usecases`')
+end
+ok('filetype yaml.charter-usecases')
+if vim.b[buf].current_syntax ~= 'yaml' then
+  fail('YAML syntax not loaded (b:current_syntax = ' .. tostring(vim.b[buf].current_syntax) .. ')')
+end
+ok('YAML syntax highlighting loaded')
+if vim.filetype.match({ filename = dir .. '/acme.policy.yaml' }) ~= 'yaml.charter-policy' then
+  fail('acme.policy.yaml is not detected as yaml.charter-policy')
+end
+ok('filetype yaml.charter-policy for *.policy.yaml')
+
+local client
+vim.wait(TIMEOUT, function()
+  client = vim.lsp.get_clients({ bufnr = buf, name = 'charter' })[1]
+  return client ~= nil and client.initialized
+end, 50)
+if not client then
+  fail('the charter client did not attach to ' .. path)
+end
+ok(('charter attached (%s %s, root %s)'):format(
+  client.server_info and client.server_info.name or '?',
+  client.server_info and client.server_info.version or '?',
+  tostring(client.root_dir)
+))
+
+local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+--- 0-based line and byte column of the first occurrence of `needle`.
+local function find(needle)
+  for i, l in ipairs(lines) do
+    local col = l:find(needle, 1, true)
+    if col then
+      return i - 1, col - 1
+    end
+  end
+  fail('`' .. needle .. '` not in ' .. path)
+end
+
+local function diags()
+  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id) })
+end
+local function find_diag(code, lnum)
+  for _, d in ipairs(diags()) do
+    if d.code == code and (lnum == nil or d.lnum == lnum) then
+      return d
+    end
+  end
+end
+local function describe()
+  local out = {}
+  for _, d in ipairs(diags()) do
+    out[#out + 1] = ('  %d:%d %s %s'):format(d.lnum + 1, d.col + 1, tostring(d.code), d.message)
+  end
+  return #out == 0 and '  (none)' or table.concat(out, '\n')
+end
+
+-- Diagnostics, each a SPEC §4 code on the line that carries it.
+local warranty_line = find('id: warranty-rights-advice')
+local scanner_line = find('cyber.vulnerability-discovery')
+local typo_line = find('high-risk.finacial')
+vim.wait(TIMEOUT, function()
+  return find_diag('missing-safeguard', warranty_line) ~= nil
+    and find_diag('unknown-category', typo_line) ~= nil
+end, 50)
+for _, want in ipairs({
+  { 'missing-safeguard', warranty_line },
+  { 'prohibited-use', scanner_line },
+  { 'unknown-category', typo_line },
+}) do
+  local d = find_diag(want[1], want[2])
+  if not d then
+    fail(('no `%s` on line %d; diagnostics:\n%s'):format(want[1], want[2] + 1, describe()))
+  end
+  ok(('%s at %d:%d: %s'):format(want[1], d.lnum + 1, d.col + 1, d.message))
+end
+local unknown = find_diag('unknown-category', typo_line)
+if not unknown.message:find('high-risk.financial', 1, true) then
+  fail('unknown-category does not suggest `high-risk.financial`: ' .. unknown.message)
+end
+
+--- One request to Charter; fails on an error or no answer.
+local function request(method, params)
+  local responses, err = vim.lsp.buf_request_sync(buf, method, params, TIMEOUT)
+  if not responses then
+    fail(method .. ': no answer (' .. tostring(err) .. ')')
+  end
+  local response = responses[client.id]
+  if not response then
+    fail(method .. ': no answer from charter')
+  end
+  if response.err then
+    fail(method .. ': error ' .. vim.inspect(response.err))
+  end
+  return response.result
+end
+local uri = vim.uri_from_bufnr(buf)
+-- The example files are ASCII, so byte columns are UTF-8, UTF-16 and UTF-32 columns alike.
+local function at(line, col)
+  return { textDocument = { uri = uri }, position = { line = line, character = col } }
+end
+
+-- Hover on a category of the bundled policy: its section, quoted.
+local legal_line, legal_col = find('high-risk.legal')
+local hover = request('textDocument/hover', at(legal_line, legal_col + 3))
+local contents = hover and hover.contents
+local text = type(contents) == 'table' and (contents.value or vim.inspect(contents)) or tostring(contents)
+for _, needle in ipairs({ 'high-risk.legal', 'High-risk use cases', 'public welfare' }) do
+  if not text:find(needle, 1, true) then
+    fail(('hover on high-risk.legal lacks %q:\n%s'):format(needle, text))
+  end
+end
+ok('hover quotes the bundled section "High-risk use cases"')
+
+-- Completion right after `categories: [`: the category ids in scope.
+local bracket_line, bracket_col = find('categories: [high-risk.legal')
+local completion = request('textDocument/completion', at(bracket_line, bracket_col + #'categories: ['))
+local items = completion and (completion.items or completion) or {}
+local labels = {}
+for _, item in ipairs(items) do
+  labels[#labels + 1] = item.label
+end
+if not vim.tbl_contains(labels, 'high-risk.legal') then
+  fail('completion after `categories: [` does not offer high-risk.legal; got: ' .. vim.inspect(labels))
+end
+ok(('completion offers high-risk.legal (%d items)'):format(#labels))
+
+-- Quick fix on the missing safeguard, applied like a user would, then re-checked.
+local missing = find_diag('missing-safeguard', warranty_line)
+local lsp_diag = missing.user_data and missing.user_data.lsp
+local actions = request('textDocument/codeAction', {
+  textDocument = { uri = uri },
+  range = lsp_diag.range,
+  context = { diagnostics = { lsp_diag }, only = { 'quickfix' } },
+}) or {}
+local fix
+for _, action in ipairs(actions) do
+  if action.title and action.title:find('ai-disclosure', 1, true) then
+    fix = action
+  end
+end
+if not fix then
+  fail('no quick fix naming ai-disclosure; got: ' .. vim.inspect(actions))
+end
+if not fix.edit and client:supports_method('codeAction/resolve') then
+  fix = request('codeAction/resolve', fix)
+end
+if not fix.edit then
+  fail('the quick fix `' .. fix.title .. '` carries no edit: ' .. vim.inspect(fix))
+end
+ok('quick fix: ' .. fix.title)
+vim.lsp.util.apply_workspace_edit(fix.edit, client.offset_encoding)
+lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+local safeguards_line = find('safeguards: [human-in-the-loop, ai-disclosure]')
+ok(('edited line %d: %s'):format(safeguards_line + 1, lines[safeguards_line + 1]))
+
+-- The fresh diagnostics: the missing safeguard is gone, the other problems stay.
+vim.wait(TIMEOUT, function()
+  return find_diag('missing-safeguard') == nil and find_diag('unknown-category', typo_line) ~= nil
+end, 50)
+if find_diag('missing-safeguard') then
+  fail('missing-safeguard is still reported after the quick fix:\n' .. describe())
+end
+if not find_diag('unknown-category', typo_line) or not find_diag('prohibited-use', scanner_line) then
+  fail('after the quick fix the other problems are not reported:\n' .. describe())
+end
+ok('after the fix: missing-safeguard gone, prohibited-use and unknown-category remain')
+
+os.exit(0)
