@@ -11,22 +11,8 @@ use std::time::{Duration, Instant};
 
 use charter::check::Context;
 use charter::model::Date;
+use charter::testing::Rng;
 use charter::workspace::{FileKind, Workspace};
-
-/// A deterministic generator (xorshift), so that every run measures the same input.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 const ATTRIBUTES: [(&str, &[&str]); 4] = [
     ("audience", &["consumer", "business"]),

@@ -32,6 +32,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use charter::testing::Rng;
 use serde_json::{Value, json};
 
 const COLD_RUNS: usize = 20;
@@ -42,24 +43,6 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 // ---------------------------------------------------------------------------------------------
 // Input generation
-
-/// A deterministic generator (xorshift), so that every run measures the same input.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 /// Leaf categories of the bundled policy that are allowed whatever the attributes.
 const ALLOWED: &[&str] = &[
@@ -139,35 +122,43 @@ fn generate_manifest() -> Vec<String> {
             if w > 0 {
                 summary.push(' ');
             }
-            summary.push_str(rng.pick(WORDS));
+            summary.push_str(*rng.pick(WORDS));
         }
         summary.push('.');
-        summary.push_str(rng.pick(TAILS));
+        summary.push_str(*rng.pick(TAILS));
         // One in ten use cases lists two categories; otherwise the mix below.
         let (categories, attribute, safeguards): (String, String, &str) = match i % 10 {
             0..=3 => (
-                rng.pick(ALLOWED).to_owned(),
-                format!("audience: {}", rng.pick(&["consumer", "business"])),
+                rng.pick(ALLOWED).to_string(),
+                format!("audience: {}", *rng.pick(&["consumer", "business"])),
                 "[ai-disclosure]",
             ),
             4 | 5 => (
-                rng.pick(PROHIBITED).to_owned(),
-                format!("agentic: {}", rng.pick(&["true", "false"])),
+                rng.pick(PROHIBITED).to_string(),
+                format!("agentic: {}", *rng.pick(&["true", "false"])),
                 "[]",
             ),
             6 => (
-                rng.pick(HIGH_RISK).to_owned(),
+                rng.pick(HIGH_RISK).to_string(),
                 String::from("audience: consumer"),
-                rng.pick(&["[human-in-the-loop, ai-disclosure]", "[human-in-the-loop]", "[]"]),
+                *rng.pick(&["[human-in-the-loop, ai-disclosure]", "[human-in-the-loop]", "[]"]),
             ),
-            7 => (rng.pick(HIGH_RISK).to_owned(), String::from("audience: business"), "[]"),
+            7 => (
+                rng.pick(HIGH_RISK).to_string(),
+                String::from("audience: business"),
+                "[]",
+            ),
             8 => (
                 String::from("cyber.vulnerability-discovery"),
-                format!("consent: {}", rng.pick(&["system-owner", "none"])),
+                format!("consent: {}", *rng.pick(&["system-owner", "none"])),
                 "[ai-disclosure]",
             ),
             _ => (
-                format!("{}, {}", rng.pick(ALLOWED), rng.pick(&[rng_pick_any(i), GROUPS[i % 4]])),
+                format!(
+                    "{}, {}",
+                    *rng.pick(ALLOWED),
+                    *rng.pick(&[rng_pick_any(i), GROUPS[i % 4]])
+                ),
                 String::from("audience: business"),
                 "[human-in-the-loop]",
             ),
@@ -632,9 +623,9 @@ fn warm(setup: &mut Setup, perf: bool) -> Warm {
                 .copied()
                 .unwrap_or(PROHIBITED.contains(&old.as_str()));
             let new = if now_prohibited {
-                rng.pick(ALLOWED)
+                *rng.pick(ALLOWED)
             } else {
-                rng.pick(PROHIBITED)
+                *rng.pick(PROHIBITED)
             };
             toggled.insert(case, !now_prohibited);
             edit(&mut setup.lines, line, col, col + old.len(), new)

@@ -15,5 +15,7 @@ pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod syntax;
+#[doc(hidden)]
+pub mod testing;
 pub mod text;
 pub mod workspace;

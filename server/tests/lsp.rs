@@ -6,6 +6,8 @@ mod support;
 
 use std::time::Duration;
 
+use charter::testing::Rng;
+
 use serde_json::{Value, json};
 use support::*;
 
@@ -1849,22 +1851,6 @@ fn the_server_ends_when_its_input_closes() {
 
 // ---------------------------------------------------------------------------------------------
 // Mangled input
-
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 const MANGLE_POLICY: &str = "\
 policy: acme

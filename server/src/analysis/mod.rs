@@ -51,22 +51,28 @@ impl CategoryVerdict {
 
     /// The safeguards any allowed leaf owes, each with the rules asking for it.
     pub fn owed(&self) -> Vec<(u32, Vec<RuleRef>)> {
-        let mut owed: Vec<(u32, Vec<RuleRef>)> = Vec::new();
-        for (_, verdict) in &self.leaves {
-            for (s, rules) in &verdict.owed {
-                match owed.iter_mut().find(|(o, _)| o == s) {
-                    Some((_, all)) => all.extend(rules),
-                    None => owed.push((*s, rules.clone())),
-                }
+        owed_by_all(std::slice::from_ref(self))
+    }
+}
+
+/// The safeguards any allowed leaf of any of `verdicts` owes (a use case with several
+/// categories), each with the rules asking for it, in safeguard order.
+pub fn owed_by_all(verdicts: &[CategoryVerdict]) -> Vec<(u32, Vec<RuleRef>)> {
+    let mut owed: Vec<(u32, Vec<RuleRef>)> = Vec::new();
+    for (_, verdict) in verdicts.iter().flat_map(|v| &v.leaves) {
+        for (s, rules) in &verdict.owed {
+            match owed.iter_mut().find(|(o, _)| o == s) {
+                Some((_, all)) => all.extend(rules),
+                None => owed.push((*s, rules.clone())),
             }
         }
-        for (_, rules) in &mut owed {
-            rules.sort();
-            rules.dedup();
-        }
-        owed.sort_by_key(|(s, _)| *s);
-        owed
     }
+    for (_, rules) in &mut owed {
+        rules.sort();
+        rules.dedup();
+    }
+    owed.sort_by_key(|(s, _)| *s);
+    owed
 }
 
 impl Analysis {

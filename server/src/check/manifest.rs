@@ -3,15 +3,12 @@
 
 use super::Context;
 use super::describe::Describe;
-use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef};
+use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, owed_by_all};
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
-use crate::model::{ManifestDoc, Spanned, UseCaseDecl};
+use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
 use crate::workspace::Resolved;
-
-/// Keys a use case has besides the attributes of its policy.
-pub const USE_CASE_FIELDS: &[&str] = &["id", "summary", "categories", "safeguards"];
 
 pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
     let Some(doc) = cx.ws.file(file).manifest() else { return };
@@ -147,9 +144,9 @@ pub fn resolve_use_case(
 
 fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<String>, use_case: &str) -> Diagnostic {
     let model = &policy.analysis.model;
-    let candidates = USE_CASE_FIELDS
+    let candidates = keys::USE_CASE
         .iter()
-        .copied()
+        .map(|(k, _)| *k)
         .chain(model.attributes.iter().map(|a| a.name.as_str()));
     let near = did_you_mean(&key.value, candidates);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
@@ -193,24 +190,13 @@ fn judge_use_case(
     out: &mut Vec<Diagnostic>,
 ) {
     let verdicts = verdicts(describe.policy, resolved);
-    let mut owed: Vec<(u32, Vec<RuleRef>)> = Vec::new();
     for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
         if let Some(d) = prohibition(describe, &uc.id.value, category, range, verdict) {
             out.push(d);
         }
-        for (s, rules) in verdict.owed() {
-            match owed.iter_mut().find(|(o, _)| *o == s) {
-                Some((_, all)) => all.extend(rules),
-                None => owed.push((s, rules)),
-            }
-        }
     }
-    let declared: Vec<&str> = uc
-        .safeguards
-        .iter()
-        .flat_map(|s| &s.value)
-        .map(|s| s.value.as_str())
-        .collect();
+    let owed = owed_by_all(&verdicts);
+    let declared = uc.declared_safeguards();
     let safeguards = &describe.policy.analysis.model.safeguards;
     let missing: Vec<(u32, Vec<RuleRef>)> = owed
         .into_iter()

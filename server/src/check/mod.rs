@@ -10,7 +10,7 @@ mod policy;
 mod suppress;
 
 pub use describe::{Describe, section_text};
-pub use manifest::{ResolvedUseCase, USE_CASE_FIELDS, governing_policy, resolve_use_case, summarize, verdicts};
+pub use manifest::{ResolvedUseCase, governing_policy, resolve_use_case, summarize, verdicts};
 pub use suppress::apply_suppressions;
 
 use std::collections::HashMap;

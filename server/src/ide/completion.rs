@@ -15,6 +15,7 @@ use context::{Cursor, Place, Seg};
 use super::{CompletionItem, CompletionKind};
 use crate::check::{Context, section_text};
 use crate::diagnostic::{Code, Edit, FileId, Severity};
+use crate::model::keys;
 use crate::model::{AttributeDecl, PolicyDoc, Spanned};
 use crate::text::TextRange;
 use crate::workspace::{FileKind, Resolved, SourceFile};
@@ -85,11 +86,11 @@ fn classify(kind: FileKind, place: &Place) -> Option<Want> {
     // ending in the key then asks for the value whether or not `at_key`.
     let want = match kind {
         FileKind::Policy => match path.as_slice() {
-            [] if at_key => Want::Keys(POLICY_KEYS),
-            ["attributes", a] if at_key && *a != "-" => Want::Keys(ATTRIBUTE_KEYS),
-            ["safeguards", s] if at_key && *s != "-" => Want::Keys(SAFEGUARD_KEYS),
-            ["sections", s] if at_key && *s != "-" => Want::Keys(SECTION_KEYS),
-            ["categories", c] if at_key && *c != "-" => Want::Keys(CATEGORY_KEYS),
+            [] if at_key => Want::Keys(keys::POLICY),
+            ["attributes", a] if at_key && *a != "-" => Want::Keys(keys::ATTRIBUTE),
+            ["safeguards", s] if at_key && *s != "-" => Want::Keys(keys::SAFEGUARD),
+            ["sections", s] if at_key && *s != "-" => Want::Keys(keys::SECTION),
+            ["categories", c] if at_key && *c != "-" => Want::Keys(keys::CATEGORY),
             ["rules", "-"] if at_key => Want::RuleKeys,
             ["default"] => Want::Defaults,
             ["extends"] => Want::Policies,
@@ -106,7 +107,7 @@ fn classify(kind: FileKind, place: &Place) -> Option<Want> {
             _ => return None,
         },
         FileKind::Manifest => match path.as_slice() {
-            [] if at_key => Want::Keys(MANIFEST_KEYS),
+            [] if at_key => Want::Keys(keys::MANIFEST),
             ["policy"] => Want::Policies,
             ["use-cases", "-"] if at_key => Want::UseCaseKeys,
             ["use-cases", "-", "categories"] => Want::Categories,
@@ -120,109 +121,6 @@ fn classify(kind: FileKind, place: &Place) -> Option<Want> {
     };
     Some(want)
 }
-
-const POLICY_KEYS: &[(&str, &str)] = &[
-    ("policy", "The policy's id, in lowercase kebab-case."),
-    (
-        "version",
-        "The version: an ISO date (`YYYY-MM-DD`), also the day it takes effect.",
-    ),
-    ("title", "The policy's title (optional)."),
-    (
-        "extends",
-        "The base policy, `id@version`. This policy inherits its declarations and rules and cannot allow what the base prohibits.",
-    ),
-    (
-        "default",
-        "`allow` or `prohibit`: the verdict where no rule decides (default: `allow`).",
-    ),
-    (
-        "attributes",
-        "Finite-domain facts a use case declares, each with its `values` and `default`.",
-    ),
-    ("safeguards", "Measures that `require` rules ask of a use case."),
-    (
-        "sections",
-        "The policy's prose, quoted by hover: `title`, `url`, `text`.",
-    ),
-    (
-        "categories",
-        "The tree of use categories; a dot separates parent from child (`high-risk.legal`).",
-    ),
-    (
-        "rules",
-        "The rules: `id`, `effect` and `categories`; optionally `safeguards`, `when`, `section` and `summary`.",
-    ),
-];
-
-const ATTRIBUTE_KEYS: &[(&str, &str)] = &[
-    ("summary", "What the attribute says about a use case."),
-    ("values", "The values it can take, as a list."),
-    ("default", "The value used when a use case does not say (required)."),
-    ("section", "The section hover quotes for this attribute (optional)."),
-];
-
-const SAFEGUARD_KEYS: &[(&str, &str)] = &[
-    ("summary", "What the safeguard asks of a deployment."),
-    ("section", "The section hover quotes for this safeguard (optional)."),
-];
-
-const SECTION_KEYS: &[(&str, &str)] = &[
-    ("title", "The section's title."),
-    ("url", "Where the official text is (optional)."),
-    (
-        "text",
-        "The section's text: a string, or a map of locale to string (`en`, `zh`, ...).",
-    ),
-];
-
-const CATEGORY_KEYS: &[(&str, &str)] = &[
-    ("summary", "What falls under the category."),
-    (
-        "section",
-        "The section behind the category (optional; a child without one inherits its parent's).",
-    ),
-];
-
-const RULE_KEYS: &[(&str, &str)] = &[
-    ("id", "The rule's id, in lowercase kebab-case."),
-    ("effect", "`prohibit`, `allow` or `require`."),
-    (
-        "categories",
-        "The categories the rule applies to; a category names itself and its whole subtree.",
-    ),
-    (
-        "safeguards",
-        "The safeguards a `require` rule asks for (required for `require`, forbidden otherwise).",
-    ),
-    (
-        "when",
-        "Where the rule applies: a value or a list of values per attribute (optional).",
-    ),
-    (
-        "section",
-        "The section behind the rule (optional; default: the first category's section).",
-    ),
-    ("summary", "What the rule says, in one line (optional)."),
-];
-
-const MANIFEST_KEYS: &[(&str, &str)] = &[
-    ("manifest", "The manifest's id, in lowercase kebab-case."),
-    (
-        "policy",
-        "The governing policy, `id@version`; a bare id means its newest version in effect. Default: the bundled `anthropic-usage`.",
-    ),
-    ("owner", "Who answers for the deployment (optional, free text)."),
-    ("use-cases", "What the deployment does: a list of use cases."),
-];
-
-/// A use case's own fields (`check::USE_CASE_FIELDS`); its other keys are attributes.
-const USE_CASE_KEYS: &[(&str, &str)] = &[
-    ("id", "The use case's id, in lowercase kebab-case."),
-    ("summary", "What the use case does."),
-    ("categories", "The categories the use case falls under."),
-    ("safeguards", "The safeguards the deployment has in place."),
-];
 
 const EFFECTS: &[(&str, &str)] = &[
     ("prohibit", "Where the rule applies, the use is prohibited."),
@@ -273,12 +171,12 @@ fn offer(cx: &Context, file: FileId, scope: &Scope, place: &Place, want: Want, o
                 .and_then(|(_, v)| v.as_deref());
             let takes_safeguards = effect.is_none_or(|e| e == "require");
             let skip = |k: &str| has_key(k) || (k == "safeguards" && !takes_safeguards);
-            keywords(RULE_KEYS, CompletionKind::Key, &skip, out);
+            keywords(keys::RULE, CompletionKind::Key, &skip, out);
         }
         Want::UseCaseKeys => {
-            keywords(USE_CASE_KEYS, CompletionKind::Key, &has_key, out);
+            keywords(keys::USE_CASE, CompletionKind::Key, &has_key, out);
             for (a, _) in scope.attributes() {
-                if !has_key(&a.id.value) && !USE_CASE_KEYS.iter().any(|(k, _)| *k == a.id.value) {
+                if !has_key(&a.id.value) && !keys::is_use_case_field(&a.id.value) {
                     out.push(
                         &a.id.value,
                         CompletionKind::Attribute,

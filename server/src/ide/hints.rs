@@ -95,22 +95,8 @@ fn judge(describe: &Describe, uc: &UseCaseDecl) -> Option<Judged> {
         lines.extend(category_lines(describe, category, &verdict.leaves));
     }
 
-    let mut owed: Vec<(u32, Vec<RuleRef>)> = Vec::new();
-    for verdict in &verdicts {
-        for (s, rules) in verdict.owed() {
-            match owed.iter_mut().find(|(o, _)| *o == s) {
-                Some((_, all)) => all.extend(rules),
-                None => owed.push((s, rules)),
-            }
-        }
-    }
-    owed.sort_by_key(|(s, _)| *s);
-    let declared: Vec<&str> = uc
-        .safeguards
-        .iter()
-        .flat_map(|s| &s.value)
-        .map(|s| s.value.as_str())
-        .collect();
+    let owed = crate::analysis::owed_by_all(&verdicts);
+    let declared = uc.declared_safeguards();
     let name = |s: u32| model.safeguards[s as usize].as_str();
     let owed_names: Vec<&str> = owed.iter().map(|(s, _)| name(*s)).collect();
     let missing: Vec<&str> = owed_names.iter().copied().filter(|s| !declared.contains(s)).collect();

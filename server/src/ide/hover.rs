@@ -412,12 +412,7 @@ fn verdict(describe: &Describe, uc: &UseCaseDecl, category: &str) -> String {
     }
     let owed = verdict.owed();
     if !owed.is_empty() {
-        let declared: Vec<&str> = uc
-            .safeguards
-            .iter()
-            .flat_map(|s| &s.value)
-            .map(|s| s.value.as_str())
-            .collect();
+        let declared = uc.declared_safeguards();
         let names: Vec<String> = owed
             .iter()
             .map(|(s, _)| {

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 
 use super::target::{Declared, Resolver, Target, TargetKind, inner_range, occurrences, target_at};
 use super::{Location, WorkspaceEdit};
-use crate::check::{Context, USE_CASE_FIELDS};
+use crate::check::Context;
 use crate::diagnostic::{Edit, FileId};
+use crate::model::keys;
 use crate::model::{is_valid_category_id, is_valid_id};
 use crate::resolve::policy_name;
 use crate::text::TextRange;
@@ -237,7 +238,7 @@ fn validate(kind: &TargetKind, old: &str, new_name: &str) -> Result<(), String> 
             "`{new_name}` is not a valid {noun} id for renaming `{old}`: use {form}"
         ));
     }
-    if *kind == TargetKind::Attribute && USE_CASE_FIELDS.contains(&new_name) {
+    if *kind == TargetKind::Attribute && keys::is_use_case_field(new_name) {
         return Err(format!(
             "`{new_name}` cannot name an attribute: use cases already use `{new_name}` as a field; choose another name for `{old}`"
         ));

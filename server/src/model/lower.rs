@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
+use crate::model::keys::{Keys, names};
 use crate::model::{Date, PolicyRef, Spanned, is_valid_category_id, is_valid_id};
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
 use crate::text::TextRange;
@@ -334,18 +335,18 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A map with a fixed key set (a rule, an attribute, the file): the first entry per key.
-    pub fn fields(&mut self, entries: &[Entry], keys: &[&'static str], owner: &Owner, extra: Extra) -> Fields {
+    pub fn fields(&mut self, entries: &[Entry], keys: Keys, owner: &Owner, extra: Extra) -> Fields {
         let mut fields = Fields {
             known: Vec::new(),
             extra: Vec::new(),
         };
         for (key, entry) in self.distinct_keys(entries, owner) {
-            if let Some(&known) = keys.iter().find(|&&k| k == key.value) {
+            if let Some(&(known, _)) = keys.iter().find(|(k, _)| *k == key.value) {
                 fields.known.push((known, entry));
             } else if extra == Extra::Keep {
                 fields.extra.push((key, entry.value));
             } else {
-                self.unknown_key(&key, owner, keys);
+                self.unknown_key(&key, owner, &names(keys));
             }
         }
         fields

@@ -10,12 +10,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::lower::{Extra, Lowerer};
-use crate::model::{ManifestDoc, Spanned, UseCaseDecl};
+use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::syntax::{Entry, NodeId, Tree};
 use crate::text::TextRange;
-
-const MANIFEST_KEYS: &[&str] = &["manifest", "policy", "owner", "use-cases"];
-const USE_CASE_KEYS: &[&str] = &["id", "summary", "categories", "safeguards"];
 
 /// Lowers a manifest file. Reports the structural diagnostics into `diags`; never fails.
 pub fn lower_manifest(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) -> ManifestDoc {
@@ -26,7 +23,7 @@ pub fn lower_manifest(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) ->
     };
     doc.first_key = first_key;
     let owner = lx.file_owner(entries, first_key, "manifest", "the manifest");
-    let f = lx.fields(entries, MANIFEST_KEYS, &owner, Extra::Report);
+    let f = lx.fields(entries, keys::MANIFEST, &owner, Extra::Report);
 
     doc.id = lx.required_id(&f, "manifest", &owner, "manifest");
     doc.policy_key = f.get("policy").map(|e| lx.range(e.key));
@@ -57,7 +54,7 @@ fn use_case(
     seen: &mut HashMap<String, TextRange>,
 ) -> Option<UseCaseDecl> {
     let owner = lx.item_owner(n, map, entries, "use case");
-    let f = lx.fields(entries, USE_CASE_KEYS, &owner, Extra::Keep);
+    let f = lx.fields(entries, keys::USE_CASE, &owner, Extra::Keep);
     // An id that is malformed or repeated is reported, but the use case is still checked
     // under the id as written: its references may hold problems of their own.
     let id = lx.item_id(&f, &owner, "use case", seen).or_else(|| {

@@ -16,28 +16,10 @@ use std::collections::HashMap;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::lower::{Extra, Fields, IdKind, Lowerer, Owner, quote};
 use crate::model::{
-    AttributeDecl, CategoryDecl, Effect, PolicyDoc, RuleDecl, SafeguardDecl, SectionDecl, Spanned, WhenClause,
+    AttributeDecl, CategoryDecl, Effect, PolicyDoc, RuleDecl, SafeguardDecl, SectionDecl, Spanned, WhenClause, keys,
 };
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
 use crate::text::TextRange;
-
-const POLICY_KEYS: &[&str] = &[
-    "policy",
-    "version",
-    "title",
-    "extends",
-    "default",
-    "attributes",
-    "safeguards",
-    "sections",
-    "categories",
-    "rules",
-];
-const ATTRIBUTE_KEYS: &[&str] = &["summary", "values", "default", "section"];
-/// The keys of safeguards and categories.
-const DESCRIBED_KEYS: &[&str] = &["summary", "section"];
-const SECTION_KEYS: &[&str] = &["title", "url", "text"];
-const RULE_KEYS: &[&str] = &["id", "effect", "categories", "safeguards", "when", "section", "summary"];
 
 /// Use cases write attributes next to these fields, so an attribute cannot take their names.
 const RESERVED_ATTRIBUTES: &[&str] = &["id", "summary", "categories", "safeguards"];
@@ -58,7 +40,7 @@ pub fn lower_policy(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) -> P
     };
     doc.first_key = first_key;
     let owner = lx.file_owner(entries, first_key, "policy", "the policy file");
-    let f = lx.fields(entries, POLICY_KEYS, &owner, Extra::Report);
+    let f = lx.fields(entries, keys::POLICY, &owner, Extra::Report);
 
     doc.id = lx.required_id(&f, "policy", &owner, "policy");
     doc.version = lx
@@ -113,7 +95,7 @@ fn declaration_fields(
     kind: &str,
     id: &Spanned<String>,
     node: NodeId,
-    keys: &[&'static str],
+    keys: keys::Keys,
     expected: &str,
 ) -> Option<(Owner, Fields)> {
     let owner = Owner::new(format!("{kind} {}", quote(&id.value)), id.range);
@@ -136,7 +118,7 @@ fn attribute(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> Option<Attr
         "attribute",
         &id,
         node,
-        ATTRIBUTE_KEYS,
+        keys::ATTRIBUTE,
         "a map with `values` and `default`",
     )?;
     let summary = lx.opt_text(&f, "summary", &owner);
@@ -205,7 +187,12 @@ fn described(
     node: NodeId,
 ) -> (Option<Spanned<String>>, Option<Spanned<String>>) {
     let expected = "a map with `summary` and `section`";
-    let Some((owner, f)) = declaration_fields(lx, kind, id, node, DESCRIBED_KEYS, expected) else {
+    let keys = if kind == "category" {
+        keys::CATEGORY
+    } else {
+        keys::SAFEGUARD
+    };
+    let Some((owner, f)) = declaration_fields(lx, kind, id, node, keys, expected) else {
         return (None, None);
     };
     (lx.opt_text(&f, "summary", &owner), lx.opt_text(&f, "section", &owner))
@@ -223,7 +210,7 @@ fn section(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> SectionDecl {
         "section",
         &decl.id,
         node,
-        SECTION_KEYS,
+        keys::SECTION,
         "a map with `title` and `text`",
     ) else {
         return decl;
@@ -298,7 +285,7 @@ fn rule(
     seen: &mut HashMap<String, TextRange>,
 ) -> Option<RuleDecl> {
     let owner = lx.item_owner(n, map, entries, "rule");
-    let f = lx.fields(entries, RULE_KEYS, &owner, Extra::Report);
+    let f = lx.fields(entries, keys::RULE, &owner, Extra::Report);
     let id = lx.item_id(&f, &owner, "rule", seen);
     let effect = lx
         .required(&f, "effect", &owner, "with `prohibit`, `allow` or `require`")

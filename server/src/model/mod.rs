@@ -5,6 +5,7 @@
 //! within the file) and leaves out whatever is malformed, so later stages see only sound items.
 
 mod ids;
+pub mod keys;
 mod lower;
 mod lower_manifest;
 mod lower_policy;
@@ -145,4 +146,15 @@ pub struct UseCaseDecl {
     pub attributes: Vec<(Spanned<String>, Spanned<String>)>,
     /// The whole use-case map.
     pub range: TextRange,
+}
+
+impl UseCaseDecl {
+    /// The safeguards the use case declares, as written.
+    pub fn declared_safeguards(&self) -> Vec<&str> {
+        self.safeguards
+            .iter()
+            .flat_map(|s| &s.value)
+            .map(|s| s.value.as_str())
+            .collect()
+    }
 }
