@@ -122,10 +122,10 @@ fn generate_manifest() -> Vec<String> {
             if w > 0 {
                 summary.push(' ');
             }
-            summary.push_str(*rng.pick(WORDS));
+            summary.push_str(rng.pick::<&str>(WORDS));
         }
         summary.push('.');
-        summary.push_str(*rng.pick(TAILS));
+        summary.push_str(rng.pick::<&str>(TAILS));
         // One in ten use cases lists two categories; otherwise the mix below.
         let (categories, attribute, safeguards): (String, String, &str) = match i % 10 {
             0..=3 => (

@@ -84,7 +84,7 @@ impl Context {
             manifest::check(self, file, &mut diagnostics);
         }
         let mut diagnostics = apply_suppressions(&source.text, diagnostics);
-        diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+        diagnostics.sort_by_key(|a| (a.range.start, a.range.end, a.code));
         diagnostics.dedup();
         diagnostics
     }

@@ -10,7 +10,7 @@ mod context;
 
 use std::collections::HashSet;
 
-use context::{Cursor, Place, Seg};
+use context::{Cursor, Place};
 
 use super::{CompletionItem, CompletionKind};
 use crate::check::{Context, section_text};
@@ -73,14 +73,7 @@ enum Want {
 
 /// What the path at the cursor asks for, in a file of `kind`.
 fn classify(kind: FileKind, place: &Place) -> Option<Want> {
-    let path: Vec<&str> = place
-        .path
-        .iter()
-        .map(|s| match s {
-            Seg::Key(k) => k.as_str(),
-            Seg::Item => "-",
-        })
-        .collect();
+    let path = place.path_names();
     let at_key = place.at_key;
     // A value may also stand alone on the line below its key (`effect:\n  allow`): a path
     // ending in the key then asks for the value whether or not `at_key`.

@@ -95,7 +95,7 @@ pub fn file_uri(path: &Path) -> String {
 // Client options
 
 /// What the test client tells the server about itself in `initialize`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// `general.positionEncodings`; `None` leaves the field out.
     pub encodings: Option<Vec<&'static str>>,
@@ -109,22 +109,6 @@ pub struct Options {
     pub env: Vec<(&'static str, &'static str)>,
     /// Send only `rootUri` (the first folder), as older clients do, no `workspaceFolders`.
     pub root_uri_only: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            encodings: None,
-            locale: None,
-            watch_registration: false,
-            progress: false,
-            configuration: None,
-            folders: Vec::new(),
-            init_options: None,
-            env: Vec::new(),
-            root_uri_only: false,
-        }
-    }
 }
 
 impl Options {
@@ -450,7 +434,7 @@ impl Server {
             let now = Instant::now();
             if now >= deadline || state.closed {
                 let closed = state.closed;
-                let pending: Vec<String> = state.notifications.iter().map(|n| short(n)).collect();
+                let pending: Vec<String> = state.notifications.iter().map(short).collect();
                 drop(state);
                 panic!(
                     "timed out waiting for {what} (server stdout closed: {closed})\nqueued notifications: {pending:#?}\nserver stderr:\n{}",

@@ -39,6 +39,19 @@ pub struct Place {
     pub items: Vec<String>,
 }
 
+impl Place {
+    /// The path as names: keys by their text, list items as `-`.
+    pub fn path_names(&self) -> Vec<&str> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => k.as_str(),
+                Seg::Item => "-",
+            })
+            .collect()
+    }
+}
+
 /// Where the cursor at byte `offset` stands; `None` inside prose (block scalars, quoted text
 /// begun on an earlier line), after a closed flow collection, or at an offset that is not a
 /// char boundary of `text`.
@@ -834,14 +847,7 @@ mod tests {
         let Some(Cursor::Node(p)) = cursor(&text, offset) else {
             panic!("no node at the cursor of {fixture:?}");
         };
-        let path: Vec<&str> = p
-            .path
-            .iter()
-            .map(|s| match s {
-                Seg::Key(k) => k.as_str(),
-                Seg::Item => "-",
-            })
-            .collect();
+        let path = p.path_names();
         let keys = p.keys.iter().map(|(k, _)| k.clone()).collect();
         (
             path.join("/"),
