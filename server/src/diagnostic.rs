@@ -138,6 +138,18 @@ impl Diagnostic {
         }
     }
 
+    /// Moves the offsets of this diagnostic that point into `file` at or after `from` by
+    /// `delta` bytes, after text was inserted or removed there.
+    pub fn shift(&mut self, file: FileId, from: usize, delta: isize) {
+        self.range = self.range.shifted(from, delta);
+        for related in self.related.iter_mut().filter(|r| r.file == file) {
+            related.range = related.range.shifted(from, delta);
+        }
+        for edit in self.fixes.iter_mut().flat_map(|f| &mut f.edits) {
+            edit.range = edit.range.shifted(from, delta);
+        }
+    }
+
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

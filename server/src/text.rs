@@ -41,6 +41,61 @@ impl TextRange {
     pub fn cover(self, other: TextRange) -> TextRange {
         TextRange::new(self.start.min(other.start), self.end.max(other.end))
     }
+
+    /// The range after text was inserted or removed at `from`: offsets at or after `from`
+    /// move by `delta` bytes, earlier ones stay.
+    pub fn shifted(self, from: usize, delta: isize) -> TextRange {
+        let shift = |offset: usize| {
+            if offset >= from {
+                offset.saturating_add_signed(delta)
+            } else {
+                offset
+            }
+        };
+        let start = shift(self.start);
+        TextRange::new(start, shift(self.end).max(start))
+    }
+}
+
+/// Where an edit changed a text: the bytes before `start` are the same in the old and the new
+/// text, and so are the old text from `old_end` and the new text from `new_end`. Several edits
+/// merge into one splice that covers them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Splice {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl Splice {
+    /// `removed` bytes at `start` replaced by `inserted` bytes.
+    pub fn edit(start: usize, removed: usize, inserted: usize) -> Splice {
+        Splice {
+            start,
+            old_end: start + removed,
+            new_end: start + inserted,
+        }
+    }
+
+    /// How much longer the new text is.
+    pub fn delta(self) -> isize {
+        self.new_end as isize - self.old_end as isize
+    }
+
+    /// This splice followed by `next` (whose offsets are in this splice's new text), as one
+    /// splice from this one's old text to `next`'s new text.
+    pub fn then(self, next: Splice) -> Splice {
+        let start = self.start.min(next.start);
+        // Where `next` removes beyond this splice's new text, that text was old text.
+        let beyond = next.old_end.saturating_sub(self.new_end);
+        let old_end = self.old_end + beyond;
+        let new_end = (self.new_end.max(next.old_end) as isize + next.delta()) as usize;
+        Splice {
+            start,
+            old_end,
+            new_end,
+        }
+    }
 }
 
 /// The unit in which a column is counted.
@@ -284,6 +339,37 @@ pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<crate::diagnos
 mod tests {
     use super::*;
     use Encoding::{Utf8, Utf16, Utf32};
+
+    /// Random edit sequences: the merged splice must leave the text outside it untouched.
+    #[test]
+    fn merged_splices_cover_every_change() {
+        let mut rng = crate::testing::Rng(0x5911CE);
+        for _ in 0..2000 {
+            let old: Vec<u8> = (0..rng.below(40)).map(|_| b'a' + rng.below(3) as u8).collect();
+            let mut text = old.clone();
+            let mut merged: Option<Splice> = None;
+            for _ in 0..1 + rng.below(4) {
+                let start = rng.below(text.len() + 1);
+                let removed = rng.below(text.len() - start + 1);
+                let inserted: Vec<u8> = (0..rng.below(5)).map(|_| b'x').collect();
+                text.splice(start..start + removed, inserted.iter().copied());
+                let splice = Splice::edit(start, removed, inserted.len());
+                merged = Some(merged.map_or(splice, |m| m.then(splice)));
+            }
+            let m = merged.unwrap();
+            assert_eq!(text.len() as isize - old.len() as isize, m.delta());
+            assert_eq!(old[..m.start], text[..m.start]);
+            assert_eq!(old[m.old_end..], text[m.new_end..]);
+        }
+    }
+
+    #[test]
+    fn shifting_moves_only_offsets_at_or_after_the_edit() {
+        let range = TextRange::new(4, 10);
+        assert_eq!(range.shifted(10, 3), TextRange::new(4, 13));
+        assert_eq!(range.shifted(4, -2), TextRange::new(2, 8));
+        assert_eq!(range.shifted(11, 5), range);
+    }
 
     #[test]
     fn rope_and_string_convert_alike() {

@@ -12,7 +12,7 @@ use super::{Symbol, SymbolKind};
 use crate::check::Context;
 use crate::diagnostic::FileId;
 use crate::model::{CategoryDecl, ManifestDoc, PolicyDoc, Spanned};
-use crate::syntax::{NodeId, Tree};
+use crate::syntax::Tree;
 use crate::text::TextRange;
 use crate::workspace::Document;
 
@@ -40,8 +40,8 @@ struct Spans<'t> {
 impl<'t> Spans<'t> {
     fn new(tree: &'t Tree) -> Self {
         let mut entries = HashMap::new();
-        for id in 0..tree.len() as u32 {
-            for e in tree.entries(NodeId(id)).unwrap_or_default() {
+        for id in tree.reachable() {
+            for e in tree.entries(id).unwrap_or_default() {
                 let key = tree.range(e.key);
                 entries.insert(key, key.cover(tree.range(e.value)));
             }

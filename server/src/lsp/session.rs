@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use super::config::Config;
 use super::snapshot::Snapshot;
 use crate::diagnostic::FileId;
-use crate::text::{Encoding, offset_in};
+use crate::text::{Encoding, Splice, offset_in};
 use crate::workspace::{FileKind, Workspace};
 
 /// An open document: the editor's text, which wins over the disk.
@@ -29,8 +29,9 @@ pub struct Session {
     /// Files by [`uri_key`]: one file however its URI is spelled.
     by_key: Arc<HashMap<String, FileId>>,
     pub open: HashMap<FileId, Document>,
-    /// Open documents whose text changed since the workspace last parsed them.
-    unparsed: BTreeSet<FileId>,
+    /// Open documents whose text changed since the workspace last parsed them, with where
+    /// (`None`: all of it).
+    unparsed: HashMap<FileId, Option<Splice>>,
     /// Files changed since diagnostics were last published.
     pending: BTreeSet<FileId>,
     pub config: Config,
@@ -48,7 +49,7 @@ impl Session {
             uris: Vec::new(),
             by_key: Arc::new(HashMap::new()),
             open: HashMap::new(),
-            unparsed: BTreeSet::new(),
+            unparsed: HashMap::new(),
             pending: BTreeSet::new(),
             config,
             encoding,
@@ -112,7 +113,7 @@ impl Session {
                 version,
             },
         );
-        self.unparsed.insert(file);
+        self.unparsed.insert(file, None);
         self.touch(file);
         Some(file)
     }
@@ -127,11 +128,18 @@ impl Session {
         if version <= doc.version {
             return false;
         }
+        let mut pending = self.unparsed.get(&file).copied();
         for change in changes {
-            apply_change(&mut doc.rope, change, encoding);
+            let splice = apply_change(&mut doc.rope, change, encoding);
+            pending = Some(match pending {
+                None => splice,
+                Some(before) => before.zip(splice).map(|(before, next)| before.then(next)),
+            });
         }
         doc.version = version;
-        self.unparsed.insert(file);
+        if let Some(pending) = pending {
+            self.unparsed.insert(file, pending);
+        }
         self.touch(file);
         true
     }
@@ -185,9 +193,11 @@ impl Session {
 
     /// The current snapshot, parsing documents edited since the last one.
     pub fn snapshot(&mut self) -> Arc<Snapshot> {
-        for file in std::mem::take(&mut self.unparsed) {
-            if let Some(doc) = self.open.get(&file) {
-                self.ws.set_text(file, doc.rope.to_string());
+        for (file, splice) in std::mem::take(&mut self.unparsed) {
+            let Some(doc) = self.open.get(&file) else { continue };
+            match splice {
+                Some(splice) => self.ws.splice_text(file, doc.rope.to_string(), splice),
+                None => self.ws.set_text(file, doc.rope.to_string()),
             }
         }
         if let Some(snapshot) = &self.snapshot {
@@ -255,17 +265,19 @@ impl Session {
     }
 }
 
-/// One content change: a range edit, or the whole text.
-fn apply_change(rope: &mut Rope, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+/// One content change: a range edit (giving where the text changed), or the whole text.
+fn apply_change(rope: &mut Rope, change: TextDocumentContentChangeEvent, encoding: Encoding) -> Option<Splice> {
     let Some(range) = change.range else {
         *rope = Rope::from_str(&change.text);
-        return;
+        return None;
     };
     let start = offset_in(&*rope, range.start.line, range.start.character, encoding);
     let end = offset_in(&*rope, range.end.line, range.end.character, encoding).max(start);
+    let splice = Splice::edit(start, end - start, change.text.len());
     let (start, end) = (rope.byte_to_char(start), rope.byte_to_char(end));
     rope.remove(start..end);
     rope.insert(start, &change.text);
+    Some(splice)
 }
 
 /// One key per file however its URI is spelled: for `file:` URIs the canonical path (links

@@ -295,12 +295,20 @@ impl<'a> Lowerer<'a> {
         };
         let mut maps = Vec::with_capacity(items.len());
         for (i, &item_node) in items.iter().enumerate() {
-            match self.kind(item_node) {
-                NodeKind::Mapping(entries) => maps.push((i + 1, item_node, entries.as_slice())),
-                _ => self.wrong_type(item_node, &format!("item {} of {what}", i + 1), &format!("a {item}")),
-            }
+            maps.extend(self.map_item(i + 1, item_node, what, item));
         }
         maps
+    }
+
+    /// Item `n` (1-based) of a list of maps, `wrong-type` when it is not a map.
+    pub fn map_item(&mut self, n: usize, node: NodeId, what: &str, item: &str) -> Option<(usize, NodeId, &'a [Entry])> {
+        match self.kind(node) {
+            NodeKind::Mapping(entries) => Some((n, node, entries.as_slice())),
+            _ => {
+                self.wrong_type(node, &format!("item {n} of {what}"), &format!("a {item}"));
+                None
+            }
+        }
     }
 
     /// A map key as text. Keys that are maps or lists, or null, are `wrong-type`.

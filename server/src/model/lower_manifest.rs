@@ -38,11 +38,35 @@ pub fn lower_manifest(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) ->
     doc
 }
 
+const USE_CASES: &str = "`use-cases`";
+const USE_CASE_MAP: &str = "use-case map";
+
 fn use_cases(lx: &mut Lowerer, node: NodeId) -> Vec<UseCaseDecl> {
     let mut seen = HashMap::new();
-    let maps = lx.list_of_maps(node, "`use-cases`", "use-case map");
+    let maps = lx.list_of_maps(node, USE_CASES, USE_CASE_MAP);
     maps.into_iter()
         .filter_map(|(n, map, entries)| use_case(lx, n, map, entries, &mut seen))
+        .collect()
+}
+
+/// Lowers some items of `use-cases` on their own, given with their 1-based positions: what
+/// [`lower_manifest`] gives them, except for `duplicate-id`, which needs every item (a partial
+/// re-parse only uses this when no id of these items occurs elsewhere).
+pub(crate) fn lower_use_case_items(
+    tree: &Tree,
+    file: FileId,
+    items: &[(usize, NodeId)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<UseCaseDecl> {
+    let mut lx = Lowerer::new(tree, file, diags);
+    let mut seen = HashMap::new();
+    items
+        .iter()
+        .filter_map(|&(n, node)| {
+            let (n, map, entries) = lx.map_item(n, node, USE_CASES, USE_CASE_MAP)?;
+            seen.clear();
+            use_case(&mut lx, n, map, entries, &mut seen)
+        })
         .collect()
 }
 

@@ -1124,6 +1124,7 @@ rules:
                 node(scalar("attributes")),
             ],
             root: Some(NodeId(0)),
+            ..Tree::default()
         };
         let mut diags = Vec::new();
         let doc = lower_policy(&tree, FILE, &mut diags);
@@ -1131,6 +1132,7 @@ rules:
         let bad_root = Tree {
             nodes: Vec::new(),
             root: Some(NodeId(5)),
+            ..Tree::default()
         };
         lower_policy(&bad_root, FILE, &mut diags);
         crate::model::lower_manifest(&bad_root, FILE, &mut diags);

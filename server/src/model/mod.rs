@@ -12,6 +12,7 @@ mod lower_policy;
 
 pub use ids::{Date, PolicyRef, is_valid_category_id, is_valid_id};
 pub use lower_manifest::lower_manifest;
+pub(crate) use lower_manifest::lower_use_case_items;
 pub use lower_policy::lower_policy;
 
 use crate::text::TextRange;

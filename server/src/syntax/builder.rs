@@ -224,6 +224,8 @@ impl<'t> Builder<'t> {
             tree: Tree {
                 nodes: self.nodes,
                 root: self.root,
+                anchored: !self.anchors.is_empty(),
+                garbage: 0,
             },
             diagnostics: self.diagnostics,
         }

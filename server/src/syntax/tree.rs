@@ -57,6 +57,11 @@ pub struct Node {
 pub struct Tree {
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: Option<NodeId>,
+    /// Whether the text defines an anchor: then a node's meaning may depend on text far from
+    /// it, and a partial re-parse is not safe.
+    pub(crate) anchored: bool,
+    /// Nodes no longer reachable from the root, left behind by [`Tree::replace_items`].
+    pub(crate) garbage: usize,
 }
 
 impl Tree {
@@ -108,6 +113,84 @@ impl Tree {
 
     pub fn len(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// Every node reachable from the root, each once, parents before children. (The arena may
+    /// also hold nodes a partial re-parse left behind.)
+    pub fn reachable(&self) -> Vec<NodeId> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut order = Vec::new();
+        let mut stack: Vec<NodeId> = self.root.into_iter().collect();
+        while let Some(id) = stack.pop() {
+            match seen.get_mut(id.0 as usize) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue, // an alias (the anchored node is listed once), or no node
+            }
+            order.push(id);
+            match self.kind(id) {
+                NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+                NodeKind::Mapping(entries) => stack.extend(entries.iter().rev().flat_map(|e| [e.value, e.key])),
+                NodeKind::Scalar(_) | NodeKind::Invalid => {}
+            }
+        }
+        order
+    }
+
+    /// Replaces items `old` of the sequence `seq` with the root items of `part`, a tree parsed
+    /// from text that now starts at byte `at`; offsets from `old_end` on (in the old text) move
+    /// by `delta`. `ancestors` are the nodes holding `seq`, itself included: those that ended
+    /// with the replaced items end with the new ones. The replaced nodes stay in the arena,
+    /// unreachable, and are counted as garbage.
+    pub(crate) fn replace_items(
+        &mut self,
+        ancestors: &[NodeId],
+        old: std::ops::Range<usize>,
+        part: Tree,
+        at: usize,
+        old_end: usize,
+        delta: isize,
+    ) {
+        let seq = *ancestors.last().expect("the sequence itself");
+        let ending_inside: Vec<NodeId> = ancestors
+            .iter()
+            .copied()
+            .filter(|&a| (at..old_end).contains(&self.range(a).end))
+            .collect();
+        for node in &mut self.nodes {
+            node.range = node.range.shifted(old_end, delta);
+        }
+        let base = self.nodes.len() as u32;
+        let new_items: Vec<NodeId> = part
+            .root
+            .and_then(|root| match &part.nodes[root.0 as usize].kind {
+                NodeKind::Sequence(items) => Some(items.iter().map(|i| NodeId(i.0 + base)).collect()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        self.garbage += part.nodes.len();
+        self.nodes.extend(part.nodes.into_iter().map(|mut node| {
+            node.range = TextRange::new(node.range.start + at, node.range.end + at);
+            match &mut node.kind {
+                NodeKind::Sequence(items) => items.iter_mut().for_each(|i| i.0 += base),
+                NodeKind::Mapping(entries) => entries.iter_mut().for_each(|e| {
+                    e.key.0 += base;
+                    e.value.0 += base;
+                }),
+                NodeKind::Scalar(_) | NodeKind::Invalid => {}
+            }
+            node
+        }));
+        if let NodeKind::Sequence(items) = &mut self.nodes[seq.0 as usize].kind {
+            items.splice(old, new_items);
+        }
+        let last = self
+            .items(seq)
+            .and_then(|items| items.last())
+            .map(|&i| self.range(i).end);
+        for a in ending_inside {
+            let node = &mut self.nodes[a.0 as usize];
+            node.range.end = last.unwrap_or(node.range.end).max(node.range.start);
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -3,6 +3,7 @@
 
 mod bundled;
 mod registry;
+mod reparse;
 
 pub use bundled::{BUNDLED_PREFIX, bundled_files};
 pub use registry::{Registry, Resolved};
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{ManifestDoc, PolicyDoc, lower_manifest, lower_policy};
 use crate::syntax::{Limits, Tree, parse};
+use crate::text::Splice;
 
 /// What a file is, by its name (SPEC §1): every other file is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,6 +153,22 @@ impl Workspace {
             self.last_good[id.0 as usize] = Some(file.clone());
         }
         self.files[id.0 as usize] = file;
+    }
+
+    /// Replaces a file's text after an edit that `splice` describes: a manifest whose edit
+    /// stays inside its use cases re-parses only those (see `reparse`); anything else is
+    /// parsed whole.
+    pub fn splice_text(&mut self, id: FileId, text: String, splice: Splice) {
+        let slot = id.0 as usize;
+        // Drop the second reference to the file, so that it is changed in place, not copied.
+        let last_good = self.last_good[slot].take();
+        match reparse::reparse(Arc::make_mut(&mut self.files[slot]), id, text, splice) {
+            Ok(()) => self.last_good[slot] = Some(self.files[slot].clone()),
+            Err(text) => {
+                self.last_good[slot] = last_good;
+                self.set_text(id, text);
+            }
+        }
     }
 
     /// Adds a diagnostic found before parsing (text that was not valid UTF-8).
