@@ -57,6 +57,11 @@ impl TextRange {
     }
 }
 
+/// The offset where the line holding `offset` starts (after a `\n`, `\r` or `\r\n`).
+pub fn line_start_of(text: &str, offset: usize) -> usize {
+    text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
 /// Where an edit changed a text: the bytes before `start` are the same in the old and the new
 /// text, and so are the old text from `old_end` and the new text from `new_end`. Several edits
 /// merge into one splice that covers them all.

@@ -2,6 +2,7 @@
 //! verdict of §3.1 on each of its categories.
 
 use super::Context;
+use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, owed_by_all};
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
@@ -10,20 +11,36 @@ use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
 use crate::workspace::Resolved;
 
-pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
+/// A manifest's diagnostics; with a `cache`, use cases judged the same way before are not
+/// judged again.
+pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>, cache: Option<&CheckCache>) {
     let Some(doc) = cx.ws.file(file).manifest() else { return };
-    let Some(policy) = governing_policy(cx, doc, out) else {
+    let Some((policy_file, policy)) = governing(cx, doc, out) else {
         return;
     };
+    let newer = newer_version(cx, doc);
     let describe = Describe::new(&cx.ws, policy);
     let text = &cx.ws.file(file).text;
-    for use_case in &doc.use_cases {
-        let Some(resolved) = resolve_use_case(policy, use_case, Some(out)) else {
-            continue;
-        };
-        judge_use_case(&describe, use_case, &resolved, text, out);
+    let judge = |uc: &UseCaseDecl, out: &mut Vec<Diagnostic>| {
+        if let Some(resolved) = resolve_use_case(policy, uc, Some(out)) {
+            judge_use_case(&describe, uc, &resolved, text, out);
+        }
+        newer.as_ref().map_or(Change::Same, |n| change(policy, n.policy, uc))
+    };
+    let changes = match cache {
+        Some(cache) => {
+            let judged = Judged {
+                serial: cx.serial(),
+                policy: policy_file,
+                newer: newer.as_ref().map(|n| n.file),
+            };
+            cache.use_cases(file, judged, text, &doc.use_cases, out, judge)
+        }
+        None => doc.use_cases.iter().map(|uc| judge(uc, out)).collect(),
+    };
+    if let Some(newer) = newer {
+        out.extend(superseded(doc, &newer, &changes));
     }
-    out.extend(superseded(cx, doc, policy));
 }
 
 /// The policy a manifest is judged by; `unknown-policy` when it cannot be had.
@@ -32,6 +49,15 @@ pub fn governing_policy<'c>(
     doc: &ManifestDoc,
     out: &mut Vec<Diagnostic>,
 ) -> Option<&'c ResolvedPolicy> {
+    governing(cx, doc, out).map(|(_, policy)| policy)
+}
+
+/// [`governing_policy`], with the file that defines it.
+fn governing<'c>(
+    cx: &'c Context,
+    doc: &ManifestDoc,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(FileId, &'c ResolvedPolicy)> {
     let reference = doc.policy.as_ref();
     if reference.is_none() && doc.policy_key.is_some() {
         return None; // a malformed `policy:` is not an omitted one; lowering reported it
@@ -65,7 +91,7 @@ pub fn governing_policy<'c>(
             ),
         ));
     }
-    policy
+    policy.map(|p| (file, p))
 }
 
 /// A use case with its references resolved against a policy.
@@ -305,7 +331,7 @@ fn add_safeguards(uc: &UseCaseDecl, names: &[&str], text: &str) -> Edit {
             new_text: format!(", {new}"),
         };
     }
-    let line_start = text[..uc.range.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = crate::text::line_start_of(text, uc.range.start);
     let indent = " ".repeat(text[line_start..uc.range.start].chars().count());
     Edit {
         range: TextRange::empty(uc.range.end),
@@ -313,24 +339,47 @@ fn add_safeguards(uc: &UseCaseDecl, names: &[&str], text: &str) -> Edit {
     }
 }
 
-/// `superseded-policy` when the manifest pins a version older than the newest in effect.
-fn superseded(cx: &Context, doc: &ManifestDoc, policy: &ResolvedPolicy) -> Option<Diagnostic> {
+/// A newer version of the manifest's pinned policy, in effect today.
+struct Newer<'c> {
+    reference: String,
+    date: crate::model::Date,
+    file: FileId,
+    policy: &'c ResolvedPolicy,
+}
+
+fn newer_version<'c>(cx: &'c Context, doc: &ManifestDoc) -> Option<Newer<'c>> {
     let reference = doc.policy.as_ref()?;
     let pinned = reference.value.version?;
     let (newest, file) = cx.registry.newest_in_effect(&reference.value.id, cx.today)?;
-    if newest <= pinned {
-        return None;
+    (newest > pinned).then_some(())?;
+    Some(Newer {
+        reference: format!("{}@{newest}", reference.value.id),
+        date: newest,
+        file,
+        policy: cx.policy(file)?,
+    })
+}
+
+/// How `uc`'s verdict under `policy` changes under `newer`.
+fn change(policy: &ResolvedPolicy, newer: &ResolvedPolicy, uc: &UseCaseDecl) -> Change {
+    match (summarize(policy, uc), summarize(newer, uc)) {
+        (Some(a), Some(b)) if a.0 != b.0 => Change::Verdict,
+        (Some(a), Some(b)) if a.1 != b.1 => Change::Safeguards,
+        _ => Change::Same,
     }
-    let newer = cx.policy(file)?;
-    let (mut verdicts, mut safeguards) = (0, 0);
-    for uc in &doc.use_cases {
-        match (summarize(policy, uc), summarize(newer, uc)) {
-            (Some(a), Some(b)) if a.0 != b.0 => verdicts += 1,
-            (Some(a), Some(b)) if a.1 != b.1 => safeguards += 1,
-            _ => {}
-        }
-    }
-    let newer_ref = format!("{}@{newest}", reference.value.id);
+}
+
+/// `superseded-policy` when the manifest pins a version older than the newest in effect, with
+/// how many use cases change (`changes`, one per use case).
+fn superseded(doc: &ManifestDoc, newer: &Newer, changes: &[Change]) -> Option<Diagnostic> {
+    let reference = doc.policy.as_ref()?;
+    let count = |c: Change| changes.iter().filter(|&&x| x == c).count();
+    let (verdicts, safeguards) = (count(Change::Verdict), count(Change::Safeguards));
+    let Newer {
+        reference: newer_ref,
+        date: newest,
+        ..
+    } = newer;
     let also = match safeguards {
         0 => String::new(),
         1 => String::from(" and 1 more changes the safeguards it owes"),

@@ -4,22 +4,25 @@
 //! gives a file's diagnostics: its own syntax and structure, its references, and the verdicts
 //! and findings of §3, with `charter-ignore` comments applied.
 
+mod cache;
 mod describe;
 mod manifest;
 mod policy;
 mod suppress;
 
+pub use cache::CheckCache;
 pub use describe::{Describe, section_text};
 pub use manifest::{ResolvedUseCase, governing_policy, resolve_use_case, summarize, verdicts};
 pub use suppress::apply_suppressions;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Date, PolicyRef};
 use crate::resolve::{ChainError, ResolvedPolicy, resolve_policy};
-use crate::workspace::{Registry, Resolved, Workspace};
+use crate::workspace::{Registry, Resolved, SourceFile, Workspace};
 
 /// One policy's resolution and the diagnostics resolving it gave its file.
 #[derive(Debug)]
@@ -28,13 +31,64 @@ pub struct Resolution {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Every policy of a workspace resolved as of one day, with the policy files it was resolved
+/// from: a later workspace with the very same policy files (an editor between two keystrokes
+/// in a manifest) reuses it instead of resolving again.
+#[derive(Debug)]
+pub struct Resolutions {
+    today: Date,
+    sources: Vec<(FileId, Arc<SourceFile>)>,
+    by_file: HashMap<FileId, Resolution>,
+    /// Distinguishes resolutions made at different times, for caches of results that depend
+    /// on them.
+    serial: u64,
+}
+
+impl Resolutions {
+    fn build(ws: &Workspace, registry: &Registry, today: Date) -> Self {
+        static SERIAL: AtomicU64 = AtomicU64::new(1);
+        let sources = policy_sources(ws);
+        let by_file = sources
+            .iter()
+            .map(|&(f, _)| {
+                let (policy, diagnostics) = resolve_policy(ws, registry, f, today);
+                (f, Resolution { policy, diagnostics })
+            })
+            .collect();
+        Self {
+            today,
+            sources,
+            by_file,
+            serial: SERIAL.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// Whether these are the resolutions of `ws` as of `today`: same day, same policy files.
+    fn fits(&self, ws: &Workspace, today: Date) -> bool {
+        let mut now = ws.ids().filter(|&f| ws.file(f).policy().is_some());
+        today == self.today
+            && self
+                .sources
+                .iter()
+                .all(|(f, source)| now.next() == Some(*f) && Arc::ptr_eq(source, ws.shared(*f)))
+            && now.next().is_none()
+    }
+}
+
+fn policy_sources(ws: &Workspace) -> Vec<(FileId, Arc<SourceFile>)> {
+    ws.ids()
+        .filter(|&f| ws.file(f).policy().is_some())
+        .map(|f| (f, ws.shared(f).clone()))
+        .collect()
+}
+
 /// A workspace with every policy resolved, as of `today`. It owns its (cheaply cloned)
 /// workspace, so a language server can keep one per snapshot.
 pub struct Context {
     pub ws: Arc<Workspace>,
     pub registry: Registry,
     pub today: Date,
-    policies: HashMap<FileId, Resolution>,
+    policies: Arc<Resolutions>,
 }
 
 /// The bundled policy a manifest without `policy:` uses.
@@ -42,16 +96,17 @@ pub const DEFAULT_POLICY: &str = "anthropic-usage";
 
 impl Context {
     pub fn new(ws: impl Into<Arc<Workspace>>, today: Date) -> Self {
+        Self::reusing(ws, today, None)
+    }
+
+    /// Like [`new`](Self::new), but takes `previous` resolutions when they still fit.
+    pub fn reusing(ws: impl Into<Arc<Workspace>>, today: Date, previous: Option<Arc<Resolutions>>) -> Self {
         let ws: Arc<Workspace> = ws.into();
         let registry = Registry::build(&ws);
-        let policies = ws
-            .ids()
-            .filter(|&f| ws.file(f).policy().is_some())
-            .map(|f| {
-                let (policy, diagnostics) = resolve_policy(&ws, &registry, f, today);
-                (f, Resolution { policy, diagnostics })
-            })
-            .collect();
+        let policies = match previous {
+            Some(previous) if previous.fits(&ws, today) => previous,
+            _ => Arc::new(Resolutions::build(&ws, &registry, today)),
+        };
         Self {
             ws,
             registry,
@@ -60,9 +115,19 @@ impl Context {
         }
     }
 
+    /// Tells apart contexts whose policies were resolved separately.
+    pub(crate) fn serial(&self) -> u64 {
+        self.policies.serial
+    }
+
+    /// The resolutions, to hand to the next context.
+    pub fn resolutions(&self) -> Arc<Resolutions> {
+        self.policies.clone()
+    }
+
     /// The resolved policy defined by `file`, if its chain resolves.
     pub fn policy(&self, file: FileId) -> Option<&ResolvedPolicy> {
-        self.policies.get(&file)?.policy.as_ref().ok()
+        self.policies.by_file.get(&file)?.policy.as_ref().ok()
     }
 
     /// What a manifest's `policy:` (or its absence) resolves to.
@@ -76,12 +141,22 @@ impl Context {
 
     /// Every diagnostic of one file, suppressions applied, sorted by position.
     pub fn check_file(&self, file: FileId) -> Vec<Diagnostic> {
+        self.check(file, None)
+    }
+
+    /// [`check_file`](Self::check_file), taking use cases judged before from `cache` (and
+    /// keeping this check's results there).
+    pub fn check_file_cached(&self, file: FileId, cache: &CheckCache) -> Vec<Diagnostic> {
+        self.check(file, Some(cache))
+    }
+
+    fn check(&self, file: FileId, cache: Option<&CheckCache>) -> Vec<Diagnostic> {
         let source = self.ws.file(file);
         let mut diagnostics = source.diagnostics.clone();
         if source.policy().is_some() {
             policy::check(self, file, &mut diagnostics);
         } else {
-            manifest::check(self, file, &mut diagnostics);
+            manifest::check(self, file, &mut diagnostics, cache);
         }
         let mut diagnostics = apply_suppressions(&source.text, diagnostics);
         diagnostics.sort_by_key(|a| (a.range.start, a.range.end, a.code));
@@ -95,6 +170,6 @@ impl Context {
     }
 
     pub(crate) fn resolution(&self, file: FileId) -> Option<&Resolution> {
-        self.policies.get(&file)
+        self.policies.by_file.get(&file)
     }
 }

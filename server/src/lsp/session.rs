@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::config::Config;
 use super::snapshot::Snapshot;
+use crate::check::{CheckCache, Resolutions};
 use crate::diagnostic::FileId;
 use crate::text::{Encoding, Splice, offset_in};
 use crate::workspace::{FileKind, Workspace};
@@ -40,6 +41,9 @@ pub struct Session {
     /// Workspace folders, and the extra policy folders indexed from them.
     pub roots: Vec<PathBuf>,
     snapshot: Option<Arc<Snapshot>>,
+    /// The policies as last resolved, reused while no policy changes.
+    resolutions: Option<Arc<Resolutions>>,
+    cache: Arc<CheckCache>,
 }
 
 impl Session {
@@ -56,6 +60,8 @@ impl Session {
             locale,
             roots: Vec::new(),
             snapshot: None,
+            resolutions: None,
+            cache: Arc::default(),
             ws,
         };
         // Bundled policies are served from files in the cache folder, so that editors can open
@@ -149,6 +155,7 @@ impl Session {
         let file = self.file(uri)?;
         self.open.remove(&file)?;
         self.unparsed.remove(&file);
+        self.cache.forget(file);
         match uri.to_file_path().and_then(|p| std::fs::read_to_string(p).ok()) {
             Some(text) => self.ws.set_text(file, text),
             None => self.ws.remove(file),
@@ -208,12 +215,15 @@ impl Session {
         let snapshot = Arc::new(Snapshot::new(
             self.ws.clone(),
             today,
+            self.resolutions.take(),
+            self.cache.clone(),
             self.uris.clone(),
             self.by_key.clone(),
             versions,
             self.encoding,
             self.locale.clone(),
         ));
+        self.resolutions = Some(snapshot.cx.resolutions());
         self.snapshot = Some(snapshot.clone());
         snapshot
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::check::Context;
+use crate::check::{CheckCache, Context, Resolutions};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::Date;
 use crate::text::{Encoding, LineIndex, TextRange};
@@ -23,12 +23,17 @@ pub struct Snapshot {
     lines: Vec<OnceLock<LineIndex>>,
     /// Diagnostics computed for this snapshot, shared by publishing and code actions.
     diagnostics: Mutex<HashMap<FileId, Arc<Vec<Diagnostic>>>>,
+    /// Use-case results carried from snapshot to snapshot.
+    cache: Arc<CheckCache>,
 }
 
 impl Snapshot {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ws: Workspace,
         today: Date,
+        resolutions: Option<Arc<Resolutions>>,
+        cache: Arc<CheckCache>,
         uris: Vec<Option<Uri>>,
         by_key: Arc<HashMap<String, FileId>>,
         versions: HashMap<FileId, i32>,
@@ -37,7 +42,8 @@ impl Snapshot {
     ) -> Self {
         let lines = (0..ws.len()).map(|_| OnceLock::new()).collect();
         Self {
-            cx: Context::new(ws, today),
+            cx: Context::reusing(ws, today, resolutions),
+            cache,
             uris,
             by_key,
             versions,
@@ -93,7 +99,7 @@ impl Snapshot {
         if let Some(done) = self.diagnostics.lock().expect("not poisoned").get(&file) {
             return done.clone();
         }
-        let computed = Arc::new(self.cx.check_file(file));
+        let computed = Arc::new(self.cx.check_file_cached(file, &self.cache));
         self.diagnostics
             .lock()
             .expect("not poisoned")

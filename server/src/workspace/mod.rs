@@ -160,6 +160,9 @@ impl Workspace {
     /// parsed whole.
     pub fn splice_text(&mut self, id: FileId, text: String, splice: Splice) {
         let slot = id.0 as usize;
+        if self.files[slot].manifest().is_none() {
+            return self.set_text(id, text); // only manifests are re-parsed in part
+        }
         // Drop the second reference to the file, so that it is changed in place, not copied.
         let last_good = self.last_good[slot].take();
         match reparse::reparse(Arc::make_mut(&mut self.files[slot]), id, text, splice) {
@@ -195,6 +198,12 @@ impl Workspace {
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The file as shared between workspaces: two workspaces hold the same parse of a file
+    /// when these are the same `Arc`.
+    pub fn shared(&self, id: FileId) -> &Arc<SourceFile> {
         &self.files[id.0 as usize]
     }
 

@@ -26,7 +26,7 @@ use super::SourceFile;
 use crate::diagnostic::FileId;
 use crate::model::{ManifestDoc, Spanned, UseCaseDecl, lower_use_case_items};
 use crate::syntax::{Limits, NodeId, Tree, parse};
-use crate::text::{Splice, TextRange};
+use crate::text::{Splice, TextRange, line_start_of};
 
 /// Replaced nodes below this many never trigger a full parse to compact the tree.
 const MIN_COMPACTION: usize = 8192;
@@ -65,12 +65,12 @@ fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
     let seq = tree.get(root, "use-cases")?.value;
     let items = tree.items(seq)?;
     let old = file.text.as_str();
-    let item_line = |i: usize| line_start(old, tree.range(items[i]).start);
-    let first = items.partition_point(|&n| line_start(old, tree.range(n).start) <= splice.start);
+    let item_line = |i: usize| line_start_of(old, tree.range(items[i]).start);
+    let first = items.partition_point(|&n| line_start_of(old, tree.range(n).start) <= splice.start);
     // Not the first item: where the sequence starts depends on how its first item is written.
     let i = first.checked_sub(1).filter(|&i| i > 0)?;
     let j = items
-        .partition_point(|&n| line_start(old, tree.range(n).start) < splice.old_end)
+        .partition_point(|&n| line_start_of(old, tree.range(n).start) < splice.old_end)
         .saturating_sub(1)
         .max(i);
     let start = item_line(i);
@@ -195,10 +195,6 @@ fn raw_id(tree: &Tree, item: NodeId) -> Option<&str> {
 fn has_repeat(tree: &Tree, items: &[NodeId]) -> bool {
     let ids: Vec<&str> = items.iter().filter_map(|&n| raw_id(tree, n)).collect();
     ids.iter().enumerate().any(|(k, id)| ids[..k].contains(id))
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
 }
 
 /// The offset just past the line break ending the line that holds `offset` (or the text's end).
