@@ -4,48 +4,92 @@
 
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::Notify;
+use serde::Serialize;
+use tokio::sync::{Notify, mpsc};
+#[cfg(test)]
 use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 
 use super::convert::diagnostic;
 use super::session::Session;
 use super::snapshot::Snapshot;
 use crate::diagnostic::FileId;
 
-pub fn spawn(client: Client, session: Arc<Mutex<Session>>, wake: Arc<Notify>) {
+/// Where publications go.
+#[derive(Clone)]
+pub enum Publisher {
+    /// Through the protocol library, which turns each into a `serde_json::Value` first (the
+    /// in-process tests read them there).
+    #[cfg(test)]
+    Client(Client),
+    /// Straight to the output as finished frames, serialized off the async threads: a
+    /// manifest with thousands of diagnostics is megabytes of JSON, and building a `Value`
+    /// tree of it cost more than checking the manifest. Weak, so that the output ends when
+    /// the protocol service does.
+    Frames(mpsc::WeakUnboundedSender<Vec<u8>>),
+}
+
+pub fn spawn(publisher: Publisher, session: Arc<Mutex<Session>>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
-            // Parsing the edited text and checking run off the async threads.
+            // Parsing the edited text, checking and serializing run off the async threads.
             let shared = session.clone();
+            let frames = matches!(publisher, Publisher::Frames(_));
             let computed = tokio::task::spawn_blocking(move || {
                 let (snapshot, files) = shared.lock().unwrap_or_else(|p| p.into_inner()).take_pending();
-                compute(&snapshot, &files)
+                let published = compute(&snapshot, &files);
+                let frame = |p: &PublishDiagnosticsParams| frames.then(|| notification(p));
+                published.into_iter().map(|p| (frame(&p), p)).collect::<Vec<_>>()
             })
             .await;
             let Ok(results) = computed else { continue };
-            for (uri, diagnostics, version) in results {
+            for (frame, params) in results {
                 let current = {
                     let session = session.lock().unwrap_or_else(|p| p.into_inner());
-                    session.file(&uri).and_then(|f| session.version(f))
+                    session.file(&params.uri).and_then(|f| session.version(f))
                 };
                 // Closed meanwhile (`None`), or a newer edit is waiting: nothing to show now.
-                if current != version {
+                if current != params.version {
                     continue;
                 }
-                client.publish_diagnostics(uri, diagnostics, version).await;
+                match (&publisher, frame) {
+                    (Publisher::Frames(out), Some(frame)) => {
+                        if let Some(out) = out.upgrade() {
+                            let _ = out.send(frame);
+                        }
+                    }
+                    #[cfg(test)]
+                    (Publisher::Client(client), _) => {
+                        client
+                            .publish_diagnostics(params.uri, params.diagnostics, params.version)
+                            .await;
+                    }
+                    (Publisher::Frames(_), None) => unreachable!("frames are made for this publisher"),
+                }
             }
         }
     });
 }
 
-type Published = (
-    tower_lsp_server::ls_types::Uri,
-    Vec<tower_lsp_server::ls_types::Diagnostic>,
-    Option<i32>,
-);
+/// A `textDocument/publishDiagnostics` notification, framed for the output.
+fn notification(params: &PublishDiagnosticsParams) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: &'a PublishDiagnosticsParams,
+    }
+    let body = serde_json::to_vec(&Notification {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params,
+    })
+    .expect("diagnostics are plain data");
+    super::transport::framed(&body)
+}
 
-fn compute(snapshot: &Snapshot, files: &[FileId]) -> Vec<Published> {
+fn compute(snapshot: &Snapshot, files: &[FileId]) -> Vec<PublishDiagnosticsParams> {
     files
         .iter()
         .filter_map(|&file| {
@@ -59,7 +103,11 @@ fn compute(snapshot: &Snapshot, files: &[FileId]) -> Vec<Published> {
                     .collect()
             }));
             match result {
-                Ok(diagnostics) => Some((uri, diagnostics, version)),
+                Ok(diagnostics) => Some(PublishDiagnosticsParams {
+                    uri,
+                    diagnostics,
+                    version,
+                }),
                 Err(_) => {
                     eprintln!(
                         "charter: checking {} failed (a bug); its diagnostics are not updated",

@@ -42,12 +42,13 @@ pub fn run() -> ExitCode {
 
 /// Serves until the client exits or the input ends; true when `shutdown` came first.
 async fn serve() -> bool {
-    let (service, socket) = LspService::build(server::Charter::new)
+    let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
+    let publisher = diagnostics::Publisher::Frames(frames.downgrade());
+    let (service, socket) = LspService::build(|client| server::Charter::with_publisher(client, publisher))
         .custom_method("charter/debugPanic", server::debug_panic)
         .finish();
     let (to_service, service_input) = tokio::io::duplex(1 << 16);
     let (service_output, from_service) = tokio::io::duplex(1 << 16);
-    let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
     let writer = tokio::spawn(transport::write_frames(tokio::io::stdout(), outgoing));
     let reader = tokio::spawn(transport::filter_input(tokio::io::stdin(), to_service, frames.clone()));
     let forwarder = tokio::spawn(transport::forward_output(from_service, frames));

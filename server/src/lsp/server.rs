@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::config::Config;
+use super::diagnostics::Publisher;
 use super::handlers;
 use super::session::Session;
 use super::snapshot::Snapshot;
@@ -41,7 +42,13 @@ struct ClientFlags {
 }
 
 impl Charter {
+    #[cfg(test)]
     pub fn new(client: Client) -> Self {
+        Self::with_publisher(client.clone(), Publisher::Client(client))
+    }
+
+    /// A server whose diagnostics go to `publisher` (see [`Publisher`]).
+    pub fn with_publisher(client: Client, publisher: Publisher) -> Self {
         let session = Arc::new(Mutex::new(Session::new(
             Encoding::Utf16,
             String::from("en"),
@@ -49,7 +56,7 @@ impl Charter {
             None,
         )));
         let wake = Arc::new(Notify::new());
-        super::diagnostics::spawn(client.clone(), session.clone(), wake.clone());
+        super::diagnostics::spawn(publisher, session.clone(), wake.clone());
         Self {
             client,
             session,

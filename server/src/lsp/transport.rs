@@ -81,7 +81,8 @@ fn error(code: i64, message: &str, id: Value) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
 }
 
-fn framed(body: &[u8]) -> Vec<u8> {
+/// `body` with its `Content-Length` header.
+pub fn framed(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
     out
