@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod load;
+mod policy;
 pub mod render;
 mod today;
 
