@@ -14,6 +14,7 @@ pub mod ide;
 pub mod lsp;
 pub mod model;
 pub mod resolve;
+pub mod schema;
 pub mod syntax;
 #[doc(hidden)]
 pub mod testing;

@@ -7,10 +7,9 @@ use clap::Args;
 
 use super::Common;
 use super::load::load;
+use super::policy::named_policy;
 use crate::check::{Context, summarize};
-use crate::model::PolicyRef;
 use crate::resolve::ResolvedPolicy;
-use crate::workspace::Resolved;
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
@@ -34,8 +33,8 @@ type Summary = (bool, Vec<String>);
 pub fn run(args: DiffArgs) -> Result<u8, String> {
     let loaded = load(&args.paths, &args.common.policy_paths);
     let cx = Context::new(loaded.ws, args.common.today());
-    let old = resolve(&cx, &args.old)?;
-    let new = resolve(&cx, &args.new)?;
+    let old = named_policy(&cx, Some(&args.old))?;
+    let new = named_policy(&cx, Some(&args.new))?;
     println!("Comparing `{}` → `{}`\n", old.name(&cx.ws), new.name(&cx.ws));
     let categories = category_changes(old, new)?;
     if categories.is_empty() {
@@ -60,17 +59,6 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
         plural(use_cases.len(), "use case", "use cases")
     );
     Ok(0)
-}
-
-fn resolve<'c>(cx: &'c Context, reference: &str) -> Result<&'c ResolvedPolicy, String> {
-    let parsed = PolicyRef::parse(reference)
-        .ok_or_else(|| format!("`{reference}` is not a policy reference; write `id` or `id@YYYY-MM-DD`"))?;
-    match cx.resolve_reference(Some(&parsed)) {
-        Resolved::Found(file) => cx
-            .policy(file)
-            .ok_or_else(|| format!("policy `{reference}` cannot be used: run `charter check` on its file to see why")),
-        _ => Err(format!("no known policy `{reference}`")),
-    }
 }
 
 /// Every attribute of either policy with the union of its values, by name.

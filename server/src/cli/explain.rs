@@ -7,12 +7,12 @@ use clap::Args;
 
 use super::Common;
 use super::load::load;
+use super::policy::named_policy;
 use crate::analysis::{CategoryVerdict, Decider, Outcome};
 use crate::check::{Context, Describe, section_text};
 use crate::diagnostic::did_you_mean;
-use crate::model::{PolicyRef, SectionDecl};
+use crate::model::SectionDecl;
 use crate::resolve::ResolvedPolicy;
-use crate::workspace::Resolved;
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
@@ -37,7 +37,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Result<u8, String> {
     let loaded = load(&args.paths, &args.common.policy_paths);
     let cx = Context::new(loaded.ws, args.common.today());
-    let policy = policy_for(&cx, args.policy.as_deref())?;
+    let policy = named_policy(&cx, args.policy.as_deref())?;
     let model = &policy.analysis.model;
     let category = model.categories.find(&args.category).ok_or_else(|| {
         let near = did_you_mean(&args.category, model.categories.names.iter().map(String::as_str));
@@ -56,37 +56,6 @@ pub fn run(args: ExplainArgs) -> Result<u8, String> {
         explanation(&describe, &args.category, &values, &verdict, &args.locale)
     );
     Ok(0)
-}
-
-/// The policy named by `--policy`, or the default one.
-fn policy_for<'c>(cx: &'c Context, reference: Option<&str>) -> Result<&'c ResolvedPolicy, String> {
-    let parsed = match reference {
-        Some(r) => Some(
-            PolicyRef::parse(r)
-                .ok_or_else(|| format!("`{r}` is not a policy reference; write `id` or `id@YYYY-MM-DD`"))?,
-        ),
-        None => None,
-    };
-    match cx.resolve_reference(parsed.as_ref()) {
-        Resolved::Found(file) => cx.policy(file).ok_or_else(|| {
-            format!(
-                "policy `{}` cannot be used: run `charter check {}` to see why",
-                reference.unwrap_or_default(),
-                cx.ws.file(file).path
-            )
-        }),
-        _ => Err(format!(
-            "no known policy `{}`; known: {}",
-            reference.unwrap_or(crate::check::DEFAULT_POLICY),
-            known_policies(cx).join(", ")
-        )),
-    }
-}
-
-fn known_policies(cx: &Context) -> Vec<String> {
-    let mut known: Vec<String> = cx.registry.references().map(|(id, d, _)| format!("{id}@{d}")).collect();
-    known.sort();
-    known
 }
 
 /// Attribute values from `--set`, defaults for the rest.

@@ -6,7 +6,9 @@ mod check;
 mod diff;
 mod explain;
 mod load;
+mod policy;
 pub mod render;
+mod schema;
 mod today;
 
 pub use today::system_today;
@@ -40,6 +42,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Show what changes between two policy versions, and which use cases it affects.
     Diff(diff::DiffArgs),
+    /// Print a JSON Schema of a manifest under a policy (or of the policy format), for YAML editors.
+    Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
 }
@@ -82,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::Lsp => return crate::lsp::run(),
     };
     match result {

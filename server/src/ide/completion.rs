@@ -115,20 +115,6 @@ fn classify(kind: FileKind, place: &Place) -> Option<Want> {
     Some(want)
 }
 
-const EFFECTS: &[(&str, &str)] = &[
-    ("prohibit", "Where the rule applies, the use is prohibited."),
-    ("allow", "Where the rule applies, the use is allowed."),
-    (
-        "require",
-        "Where the use is allowed, it owes the rule's `safeguards`; the rule decides no verdict.",
-    ),
-];
-
-const DEFAULTS: &[(&str, &str)] = &[
-    ("allow", "Where no rule decides, the use is allowed."),
-    ("prohibit", "Where no rule decides, the use is prohibited."),
-];
-
 /// The completions gathered, all replacing `range`.
 struct Out {
     range: TextRange,
@@ -191,8 +177,8 @@ fn offer(cx: &Context, file: FileId, scope: &Scope, place: &Place, want: Want, o
                 }
             }
         }
-        Want::Effects => keywords(EFFECTS, CompletionKind::Keyword, &|_| false, out),
-        Want::Defaults => keywords(DEFAULTS, CompletionKind::Keyword, &|_| false, out),
+        Want::Effects => keywords(keys::EFFECTS, CompletionKind::Keyword, &|_| false, out),
+        Want::Defaults => keywords(keys::DEFAULTS, CompletionKind::Keyword, &|_| false, out),
         Want::Values(attribute) => {
             let Some((a, _)) = scope.attributes().into_iter().find(|(a, _)| a.id.value == attribute) else {
                 return;

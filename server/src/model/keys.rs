@@ -116,3 +116,19 @@ pub const USE_CASE: Keys = &[
     ("categories", "The categories the use case falls under."),
     ("safeguards", "The safeguards the deployment has in place."),
 ];
+
+/// The values of a rule's `effect`.
+pub const EFFECTS: Keys = &[
+    ("prohibit", "Where the rule applies, the use is prohibited."),
+    ("allow", "Where the rule applies, the use is allowed."),
+    (
+        "require",
+        "Where the use is allowed, it owes the rule's `safeguards`; the rule decides no verdict.",
+    ),
+];
+
+/// The values of a policy's `default`.
+pub const DEFAULTS: Keys = &[
+    ("allow", "Where no rule decides, the use is allowed."),
+    ("prohibit", "Where no rule decides, the use is prohibited."),
+];
