@@ -89,7 +89,7 @@ impl Change {
         };
         let mut insert = String::from(*rng.pick(INSERTS));
         if rng.chance(20) {
-            insert.push_str(*rng.pick(INSERTS));
+            insert.push_str(rng.pick::<&str>(INSERTS));
         }
         Change {
             range: Some(range),
