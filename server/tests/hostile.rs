@@ -744,8 +744,9 @@ fn a_flood_of_10000_edits_stays_responsive_and_ends_current() {
         }
     }
     let last = server.publish_version(&uri, version as i64);
-    // Measured (debug): 8-11 s, 19 MiB (the same edits to an unopened document: 2 s).
-    assert_bounded(&server, "a flood of 10,000 edits", started, 30, MIB);
+    // Measured (debug): 8-11 s alone, up to 16 s beside the 50 MB test; 19 MiB. (The same
+    // edits to a document that is not open: 2 s.)
+    assert_bounded(&server, "a flood of 10,000 edits", started, 45, MIB);
     assert_still_answers(&server);
 
     let fresh = Server::start(&Options::default());
