@@ -26,3 +26,166 @@ impl Rng {
         &items[self.below(items.len())]
     }
 }
+
+/// One LSP content change: a range as (line, character) pairs in the session's position
+/// encoding (UTF-8 bytes or UTF-16 units), or `None` to replace the whole text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub range: Option<[(u32, u32); 2]>,
+    pub text: String,
+}
+
+/// What random changes insert: every kind of line break (and the Unicode separators LSP does
+/// not count as breaks), characters of 2, 3 and 4 bytes (a 4-byte one is a UTF-16 surrogate
+/// pair), a byte-order mark, and bits of YAML.
+const INSERTS: &[&str] = &[
+    "",
+    "",
+    "\r",
+    "\n",
+    "\r\n",
+    "\n\r",
+    "a\r",
+    "\nb",
+    "\r\r\n",
+    "é",
+    "中",
+    "😀",
+    "𝄞x",
+    "\u{2028}",
+    "\u{85}",
+    "\u{FEFF}",
+    "- ",
+    ": ",
+    "  ",
+    "\t",
+    "#",
+    "'",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "x",
+    "id: x",
+    "high-risk.legal",
+];
+
+impl Change {
+    /// A random change to `text`, hostile on purpose: positions inside a multi-byte character
+    /// or a surrogate pair, past the end of a line or of the text, reversed ranges, ranges that
+    /// cover exactly one line break, and line breaks of every kind inserted next to others.
+    pub fn random(rng: &mut Rng, text: &str, utf8: bool) -> Change {
+        let lines = lsp_lines(text);
+        let start = random_position(rng, &lines, utf8);
+        let range = match rng.below(10) {
+            // Exactly the line break after a line (it may be `\r`, `\n` or `\r\n`).
+            0 if (start.0 as usize) + 1 < lines.len() => {
+                let line = start.0 as usize;
+                [(start.0, width(lines[line].1, utf8)), (start.0 + 1, 0)]
+            }
+            1 | 2 => [start, random_position(rng, &lines, utf8)],
+            _ => [start, (start.0, start.1.saturating_add(rng.below(6) as u32))],
+        };
+        let mut insert = String::from(*rng.pick(INSERTS));
+        if rng.chance(20) {
+            insert.push_str(rng.pick::<&str>(INSERTS));
+        }
+        Change {
+            range: Some(range),
+            text: insert,
+        }
+    }
+
+    /// Applies the change as the language server does: a line past the end is the end of the
+    /// text, a column past a line's content is the end of that content (before its break), a
+    /// column inside a character is that character's start, and an end before the start is
+    /// the start.
+    pub fn apply(&self, text: &mut String, utf8: bool) {
+        let Some([(sl, sc), (el, ec)]) = self.range else {
+            text.clone_from(&self.text);
+            return;
+        };
+        let start = lsp_offset(text, sl, sc, utf8);
+        let end = lsp_offset(text, el, ec, utf8).max(start);
+        text.replace_range(start..end, &self.text);
+    }
+}
+
+/// Byte offset of an LSP position in `text`, clamped (see [`Change::apply`]). Written apart
+/// from `crate::text`, as the model the server is compared with.
+pub fn lsp_offset(text: &str, line: u32, character: u32, utf8: bool) -> usize {
+    let Some(&(start, content)) = lsp_lines(text).get(line as usize) else {
+        return text.len();
+    };
+    let mut units = 0;
+    for (at, c) in content.char_indices() {
+        units += char_units(c, utf8);
+        if units > character {
+            return start + at;
+        }
+    }
+    start + content.len()
+}
+
+/// Each line's byte start and content (its break left out), breaking at `\r\n`, `\r` and `\n`
+/// as LSP does; a text ending in a break has an empty last line.
+fn lsp_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut lines = Vec::new();
+    let (bytes, mut start, mut i) = (text.as_bytes(), 0, 0);
+    while i < bytes.len() {
+        let len = match (bytes[i], bytes.get(i + 1)) {
+            (b'\r', Some(b'\n')) => 2,
+            (b'\r' | b'\n', _) => 1,
+            _ => 0,
+        };
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        lines.push((start, &text[start..i]));
+        i += len;
+        start = i;
+    }
+    lines.push((start, &text[start..]));
+    lines
+}
+
+fn char_units(c: char, utf8: bool) -> u32 {
+    (if utf8 { c.len_utf8() } else { c.len_utf16() }) as u32
+}
+
+fn width(line: &str, utf8: bool) -> u32 {
+    line.chars().map(|c| char_units(c, utf8)).sum()
+}
+
+/// A position on a random line: at a character boundary, inside a character that takes more
+/// than one unit, at or past the line's end, or on a line past the end of the text.
+fn random_position(rng: &mut Rng, lines: &[(usize, &str)], utf8: bool) -> (u32, u32) {
+    if rng.chance(3) {
+        let past = [lines.len() as u32, lines.len() as u32 + 7, u32::MAX];
+        return (*rng.pick(&past), rng.below(4) as u32);
+    }
+    let line = rng.below(lines.len());
+    let content = lines[line].1;
+    let chars: Vec<char> = content.chars().collect();
+    let before = |k: usize| chars[..k].iter().map(|&c| char_units(c, utf8)).sum::<u32>();
+    let character = match rng.below(10) {
+        0 => width(content, utf8),
+        1 => width(content, utf8) + 1 + rng.below(3) as u32,
+        2 if rng.chance(10) => u32::MAX,
+        3..=5 => {
+            // Inside a character of several units, if the line has one.
+            let wide: Vec<usize> = (0..chars.len()).filter(|&k| char_units(chars[k], utf8) > 1).collect();
+            match wide.as_slice() {
+                [] => before(rng.below(chars.len() + 1)),
+                wide => {
+                    let k = *rng.pick(wide);
+                    before(k) + 1 + rng.below(char_units(chars[k], utf8) as usize - 1) as u32
+                }
+            }
+        }
+        _ => before(rng.below(chars.len() + 1)),
+    };
+    (line as u32, character)
+}

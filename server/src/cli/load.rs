@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::FileId;
-use crate::discover::discover;
+use crate::discover::{discover, read_file};
 use crate::text::decode;
 use crate::workspace::{FileKind, Workspace};
 
@@ -25,9 +25,12 @@ pub fn load(paths: &[PathBuf], policy_paths: &[PathBuf]) -> Loaded {
             path.display()
         );
     }
+    let extra = discover(policy_paths);
+    for line in found.passed_over.iter().chain(&extra.passed_over) {
+        eprintln!("charter: skipping {line}");
+    }
     let mut errors = found.errors;
     let reported = read_into(&mut ws, found.files, &mut errors);
-    let extra = discover(policy_paths);
     errors.extend(extra.errors);
     let policies = extra
         .files
@@ -42,7 +45,7 @@ fn read_into(ws: &mut Workspace, files: Vec<(PathBuf, FileKind)>, errors: &mut V
     let mut texts = Vec::with_capacity(files.len());
     let mut decode_errors = Vec::new();
     for (path, kind) in files {
-        match std::fs::read(&path) {
+        match read_file(&path) {
             Ok(bytes) => {
                 let (text, error) = decode(&bytes);
                 if let Some(error) = error {

@@ -7,6 +7,8 @@ mod bundled;
 mod config;
 mod convert;
 mod diagnostics;
+#[cfg(test)]
+mod edit_tests;
 mod handlers;
 mod server;
 mod session;

@@ -197,6 +197,9 @@ fn read_tree(roots: &[PathBuf], extra: &[PathBuf]) -> Vec<(Uri, String)> {
     for error in found.errors.iter().chain(&policies.errors) {
         eprintln!("charter: skipping: {error}");
     }
+    for line in found.passed_over.iter().chain(&policies.passed_over) {
+        eprintln!("charter: skipping {line}");
+    }
     let files = found.files.into_iter().chain(
         policies
             .files
@@ -205,14 +208,15 @@ fn read_tree(roots: &[PathBuf], extra: &[PathBuf]) -> Vec<(Uri, String)> {
     );
     files
         .filter_map(|(path, _)| {
-            let absolute = std::fs::canonicalize(&path).ok()?;
-            match std::fs::read(&absolute) {
-                Ok(bytes) => Some((
+            let read = std::fs::canonicalize(&path)
+                .and_then(|absolute| Ok((crate::discover::read_file(&absolute)?, absolute)));
+            match read {
+                Ok((bytes, absolute)) => Some((
                     Uri::from_file_path(&absolute)?,
                     crate::text::decode(&bytes).0.into_owned(),
                 )),
                 Err(e) => {
-                    eprintln!("charter: skipping {}: {e}", path.display());
+                    eprintln!("charter: skipping `{}`: {e}", path.display());
                     None
                 }
             }
@@ -388,15 +392,18 @@ impl LanguageServer for Charter {
             .changes
             .into_iter()
             .map(|event| {
-                let text = if event.typ == FileChangeType::DELETED {
-                    None
-                } else {
-                    event
-                        .uri
-                        .to_file_path()
-                        .and_then(|p| std::fs::read(p).ok())
-                        .map(|b| crate::text::decode(&b).0.into_owned())
-                };
+                let path = event.uri.to_file_path().filter(|p| {
+                    event.typ != FileChangeType::DELETED
+                        && crate::workspace::FileKind::of_path(&p.to_string_lossy()).is_some()
+                });
+                // Unreadable now (or not a regular file): as good as deleted.
+                let text = path.and_then(|p| match crate::discover::read_file(&p) {
+                    Ok(bytes) => Some(crate::text::decode(&bytes).0.into_owned()),
+                    Err(e) => {
+                        eprintln!("charter: skipping `{}`: {e}", p.display());
+                        None
+                    }
+                });
                 (event.uri, text)
             })
             .collect();

@@ -156,7 +156,8 @@ impl Session {
         self.open.remove(&file)?;
         self.unparsed.remove(&file);
         self.cache.forget(file);
-        match uri.to_file_path().and_then(|p| std::fs::read_to_string(p).ok()) {
+        let disk = uri.to_file_path().and_then(|p| crate::discover::read_file(&p).ok());
+        match disk.map(|bytes| crate::text::decode(&bytes).0.into_owned()) {
             Some(text) => self.ws.set_text(file, text),
             None => self.ws.remove(file),
         }

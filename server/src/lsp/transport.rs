@@ -7,14 +7,19 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
-/// The most a single message may hold; larger ones are refused rather than buffered.
+/// The most a single message may hold; larger ones are read past without being kept, and
+/// answered with an error.
 const MAX_MESSAGE: usize = 256 << 20;
+
+/// The most of a header line read at once; a longer one (junk) is read in pieces this long.
+const MAX_HEADER_LINE: u64 = 1 << 20;
 
 /// A frame's body, or why there is none.
 enum Frame {
     Body(Vec<u8>),
     /// Headers without a usable `Content-Length`: answered as a parse error.
     NoLength,
+    /// A body over [`MAX_MESSAGE`], already skipped.
     TooLarge(usize),
 }
 
@@ -24,8 +29,10 @@ async fn read_frame(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Frame>
     let mut length: Option<usize> = None;
     let mut saw_header = false;
     loop {
+        // A "line" without a line break is read a piece at a time: junk cannot fill memory.
         let mut line = Vec::new();
-        if input.read_until(b'\n', &mut line).await.ok()? == 0 {
+        let mut piece = (&mut *input).take(MAX_HEADER_LINE);
+        if piece.read_until(b'\n', &mut line).await.ok()? == 0 {
             return None;
         }
         let text = String::from_utf8_lossy(&line);
@@ -46,7 +53,9 @@ async fn read_frame(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Frame>
         return Some(Frame::NoLength);
     };
     if length > MAX_MESSAGE {
-        return Some(Frame::TooLarge(length));
+        let mut body = (&mut *input).take(length as u64);
+        let skipped = tokio::io::copy_buf(&mut body, &mut tokio::io::sink()).await.ok()?;
+        return (skipped == length as u64).then_some(Frame::TooLarge(length));
     }
     let mut body = vec![0; length];
     input.read_exact(&mut body).await.ok()?;
@@ -94,7 +103,7 @@ pub async fn filter_input(
     mut service: impl AsyncWrite + Unpin,
     replies: mpsc::UnboundedSender<Vec<u8>>,
 ) {
-    let mut input = BufReader::new(input);
+    let mut input = BufReader::with_capacity(1 << 16, input);
     while let Some(frame) = read_frame(&mut input).await {
         let body = match frame {
             Frame::Body(body) => body,
@@ -105,8 +114,10 @@ pub async fn filter_input(
                 continue;
             }
             Frame::TooLarge(length) => {
-                eprintln!("charter: refusing a message of {length} bytes; the input ends here");
-                break; // its body cannot be skipped safely without reading it
+                let message = format!("message of {length} bytes is over the limit of {MAX_MESSAGE} bytes; skipped");
+                eprintln!("charter: {message}");
+                let _ = replies.send(framed(error(-32600, &message, Value::Null).to_string().as_bytes()));
+                continue;
             }
         };
         match check(&body) {

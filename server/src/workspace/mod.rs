@@ -13,7 +13,12 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{ManifestDoc, PolicyDoc, lower_manifest, lower_policy};
 use crate::syntax::{Limits, Tree, parse};
-use crate::text::Splice;
+use crate::text::{Splice, TextRange};
+
+/// Files larger than this are not parsed (one `yaml-syntax` error says so): a real policy or
+/// manifest is well under a megabyte, while 50 MB of YAML takes ~1 GB and, in a debug build, a
+/// minute to check.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
 
 /// What a file is, by its name (SPEC §1): every other file is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,6 +66,9 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn parse(id: FileId, path: String, text: String, kind: FileKind, bundled: bool) -> Self {
+        if text.len() > MAX_FILE_BYTES {
+            return Self::too_large(id, path, text, kind, bundled);
+        }
         let parsed = parse(&text, &Limits::default());
         let mut diagnostics = parsed.diagnostics;
         let doc = match kind {
@@ -77,6 +85,20 @@ impl SourceFile {
             doc,
             diagnostics,
         }
+    }
+
+    /// A file over [`MAX_FILE_BYTES`], left unparsed: an empty document and one `yaml-syntax`
+    /// error at its start.
+    fn too_large(id: FileId, path: String, text: String, kind: FileKind, bundled: bool) -> Self {
+        let mut file = Self::parse(id, path, String::new(), kind, bundled);
+        let message = format!(
+            "file is {} bytes, over the {} MiB limit for a policy or manifest, so it is not checked; split it into smaller files",
+            text.len(),
+            MAX_FILE_BYTES >> 20
+        );
+        file.diagnostics = vec![Diagnostic::new(Code::YamlSyntax, TextRange::empty(0), message)];
+        file.text = text;
+        file
     }
 
     /// Whether the YAML parsed without error (structure may still be wrong).

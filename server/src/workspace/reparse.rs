@@ -58,7 +58,8 @@ fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
     // Once replaced nodes make up half the arena (and are not just a few), a full parse
     // compacts it.
     let compact = tree.garbage > tree.len().max(MIN_COMPACTION) / 2;
-    if file.manifest().is_none() || tree.anchored || !file.is_well_formed() || compact {
+    let too_big = text.len() > super::MAX_FILE_BYTES;
+    if file.manifest().is_none() || tree.anchored || !file.is_well_formed() || compact || too_big {
         return None;
     }
     let root = tree.root()?;

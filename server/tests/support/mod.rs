@@ -553,8 +553,19 @@ impl Server {
 
     /// The first `publishDiagnostics` for `uri` for which `pred` holds; earlier ones for it are
     /// dropped.
-    pub fn publish_where(&self, uri: &str, what: &str, mut pred: impl FnMut(&Value) -> bool) -> Value {
-        self.wait(&format!("publishDiagnostics for {uri} with {what}"), TIMEOUT, |s| {
+    pub fn publish_where(&self, uri: &str, what: &str, pred: impl FnMut(&Value) -> bool) -> Value {
+        self.publish_where_within(uri, what, TIMEOUT, pred)
+    }
+
+    /// Like [`publish_where`](Self::publish_where), waiting up to `timeout`.
+    pub fn publish_where_within(
+        &self,
+        uri: &str,
+        what: &str,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Value {
+        self.wait(&format!("publishDiagnostics for {uri} with {what}"), timeout, |s| {
             loop {
                 let i = s
                     .notifications
@@ -616,6 +627,13 @@ impl Server {
         self.shared.state.lock().unwrap().null_id.clone()
     }
 
+    /// Waits for the `n`-th (0-based) response with a null id.
+    pub fn nth_null_id_response(&self, n: usize) -> Value {
+        self.wait(&format!("response #{n} with a null id"), TIMEOUT, |s| {
+            s.null_id.get(n).cloned()
+        })
+    }
+
     pub fn try_null_id_response(&self, within: Duration) -> Option<Value> {
         self.try_wait(within, |s| s.null_id.first().cloned())
     }
@@ -675,6 +693,22 @@ impl Server {
 
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().ok().flatten().is_none()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's peak resident memory so far (`VmHWM` in `/proc/<pid>/status`), in MiB.
+    /// Linux only.
+    pub fn peak_memory_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("read /proc/<pid>/status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmHWM in {status}"));
+        kib / 1024
     }
 }
 
