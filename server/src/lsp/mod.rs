@@ -7,6 +7,8 @@ mod bundled;
 mod config;
 mod convert;
 mod diagnostics;
+#[doc(hidden)]
+pub mod fuzz;
 mod handlers;
 mod server;
 mod session;
