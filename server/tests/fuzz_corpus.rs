@@ -121,3 +121,21 @@ fn write_seeds() {
         std::fs::write(dir.join(format!("seed-{name}")), data).unwrap();
     }
 }
+
+/// Found by the `yaml` target: saphyr 0.3 counts the non-ASCII text of a directive in bytes,
+/// so an unknown alias after `%é` was reported at a char that is not its `*`, and the builder
+/// sliced the text inside that char.
+#[test]
+fn unknown_anchor_after_a_non_ascii_directive() {
+    for text in ["%\u{FFFD}\n---\n*$\u{FFFD}", "%é\n---\n*a b", "%éé\n---\n*a"] {
+        let parsed = charter::syntax::parse(text, &charter::syntax::Limits::default());
+        assert!(
+            parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("unknown anchor")),
+            "{text:?}: {:?}",
+            parsed.diagnostics
+        );
+    }
+}

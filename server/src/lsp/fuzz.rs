@@ -32,9 +32,10 @@ use crate::fuzz::Choices;
 /// Longer than any message takes, short enough to report a hang as a finding.
 const WAIT: Duration = Duration::from_secs(20);
 
-/// Messages taken from one input: enough for any sequence worth finding, few enough that
-/// each input stays cheap.
-const MAX_MESSAGES: usize = 32;
+/// Messages taken from one input: enough for the sequences worth finding (open, edit, ask),
+/// few enough that each input stays cheap (every edit makes the next request resolve the
+/// workspace again).
+const MAX_MESSAGES: usize = 16;
 
 /// Documents the structured input talks about: both kinds, with `file:` and other schemes,
 /// and one that is neither kind (the server ignores it).
