@@ -10,6 +10,8 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod ide;
 pub mod lsp;
 pub mod model;

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
-#[cfg(test)]
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 
@@ -19,8 +18,7 @@ use crate::diagnostic::FileId;
 #[derive(Clone)]
 pub enum Publisher {
     /// Through the protocol library, which turns each into a `serde_json::Value` first (the
-    /// in-process tests read them there).
-    #[cfg(test)]
+    /// in-process tests and the fuzz target read them there).
     Client(Client),
     /// Straight to the output as finished frames, serialized off the async threads: a
     /// manifest with thousands of diagnostics is megabytes of JSON, and building a `Value`
@@ -59,7 +57,6 @@ pub fn spawn(publisher: Publisher, session: Arc<Mutex<Session>>, wake: Arc<Notif
                             let _ = out.send(frame);
                         }
                     }
-                    #[cfg(test)]
                     (Publisher::Client(client), _) => {
                         client
                             .publish_diagnostics(params.uri, params.diagnostics, params.version)

@@ -9,6 +9,8 @@ mod convert;
 mod diagnostics;
 #[cfg(test)]
 mod edit_tests;
+#[doc(hidden)]
+pub mod fuzz;
 mod handlers;
 mod server;
 mod session;

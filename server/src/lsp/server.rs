@@ -42,7 +42,6 @@ struct ClientFlags {
 }
 
 impl Charter {
-    #[cfg(test)]
     pub fn new(client: Client) -> Self {
         Self::with_publisher(client.clone(), Publisher::Client(client))
     }

@@ -535,14 +535,16 @@ impl<'t> Builder<'t> {
     }
 
     fn unknown_anchor(&mut self, at: usize) {
-        let name_len = self.text[at..]
+        // `at` is normally the `*`, but saphyr 0.3 counts a directive's non-ASCII text in bytes,
+        // so past a line like `%é` its indices run ahead: `at` may be any char (fuzz/README.md).
+        let star = self.text[at..].chars().next().map_or(0, char::len_utf8);
+        let name_len = self.text[at + star..]
             .chars()
-            .skip(1)
             .take_while(|&c| is_anchor_char(c))
             .map(char::len_utf8)
             .sum::<usize>();
-        let range = TextRange::new(at, (at + 1 + name_len).min(self.text.len()));
-        let name = &self.text[(range.start + 1).min(range.end)..range.end];
+        let range = TextRange::new(at, at + star + name_len);
+        let name = &self.text[at + star..range.end];
         let message = format!("unknown anchor `*{name}`; define `&{name}` on a node before this alias");
         self.last_end = self.last_end.max(range.end);
         if let Some(skip) = &mut self.skip {

@@ -134,11 +134,19 @@ pub struct Workspace {
 impl Workspace {
     /// A workspace holding the bundled policies and nothing else.
     pub fn with_bundled() -> Self {
-        let mut ws = Workspace::default();
-        for (path, text) in bundled_files() {
-            ws.add(path, text.to_owned(), FileKind::Policy, true);
-        }
-        ws
+        // The bundled texts are constants, so they are parsed once per process: the language
+        // server starts two sessions, the tests and the fuzz targets thousands (it was half of
+        // the `engine` fuzz target's time).
+        static BUNDLED: std::sync::OnceLock<Workspace> = std::sync::OnceLock::new();
+        BUNDLED
+            .get_or_init(|| {
+                let mut ws = Workspace::default();
+                for (path, text) in bundled_files() {
+                    ws.add(path, text.to_owned(), FileKind::Policy, true);
+                }
+                ws
+            })
+            .clone()
     }
 
     /// Parses and adds a file; the kind is the caller's (usually [`FileKind::of_path`]).
