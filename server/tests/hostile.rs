@@ -456,24 +456,8 @@ fn out_of_range_positions_are_clamped_and_positions_that_are_not_u32_refused() {
     let far = u32::MAX;
     for at in [pos(far, far), pos(0, far), pos(far, 0), pos(9, 999)] {
         let whole = json!({ "start": pos(0, 0), "end": at });
-        let requests = [
-            ("textDocument/hover", json!({ "textDocument": doc, "position": at })),
-            (
-                "textDocument/completion",
-                json!({ "textDocument": doc, "position": at }),
-            ),
-            (
-                "textDocument/definition",
-                json!({ "textDocument": doc, "position": at }),
-            ),
-            (
-                "textDocument/references",
-                json!({ "textDocument": doc, "position": at, "context": { "includeDeclaration": true } }),
-            ),
-            (
-                "textDocument/prepareRename",
-                json!({ "textDocument": doc, "position": at }),
-            ),
+        let mut requests = position_requests(&doc, &at);
+        requests.extend([
             (
                 "textDocument/rename",
                 json!({ "textDocument": doc, "position": at, "newName": "x" }),
@@ -483,7 +467,7 @@ fn out_of_range_positions_are_clamped_and_positions_that_are_not_u32_refused() {
                 "textDocument/codeAction",
                 json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
             ),
-        ];
+        ]);
         for (method, params) in requests {
             // A result, or an error that is not a failure of the server's (rename answers
             // "nothing to rename here" as invalid parameters).

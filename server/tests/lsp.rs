@@ -1988,24 +1988,8 @@ fn mangled_documents_never_stop_the_server() {
             let t = &texts[if uri == &policy { 0 } else { 1 }];
             let at = utf16_pos(t, boundary(t, rng.below(t.len() + 1)));
             let doc = json!({ "uri": uri });
-            let requests = [
-                ("textDocument/hover", json!({ "textDocument": doc, "position": at })),
-                (
-                    "textDocument/completion",
-                    json!({ "textDocument": doc, "position": at }),
-                ),
-                (
-                    "textDocument/definition",
-                    json!({ "textDocument": doc, "position": at }),
-                ),
-                (
-                    "textDocument/references",
-                    json!({ "textDocument": doc, "position": at, "context": { "includeDeclaration": true } }),
-                ),
-                (
-                    "textDocument/prepareRename",
-                    json!({ "textDocument": doc, "position": at }),
-                ),
+            let mut requests = position_requests(&doc, &at);
+            requests.extend([
                 ("textDocument/documentSymbol", json!({ "textDocument": doc })),
                 (
                     "textDocument/inlayHint",
@@ -2016,7 +2000,7 @@ fn mangled_documents_never_stop_the_server() {
                     "textDocument/codeAction",
                     json!({ "textDocument": doc, "range": range(0, 0, 200, 0), "context": { "diagnostics": [] } }),
                 ),
-            ];
+            ]);
             for (method, params) in requests {
                 if let Err(error) = server.request(method, params.clone()) {
                     panic!(

@@ -881,3 +881,18 @@ pub fn flatten_symbols(symbols: &Value) -> Vec<(usize, Value)> {
     walk(symbols, 0, &mut out);
     out
 }
+
+/// The requests that take a document and a position (hover, completion, definition,
+/// references, prepareRename), at `at` in document `doc` (`{"uri": …}`).
+pub fn position_requests(doc: &Value, at: &Value) -> Vec<(&'static str, Value)> {
+    let here = json!({ "textDocument": doc, "position": at });
+    let mut references = here.clone();
+    references["context"] = json!({ "includeDeclaration": true });
+    vec![
+        ("textDocument/hover", here.clone()),
+        ("textDocument/completion", here.clone()),
+        ("textDocument/definition", here.clone()),
+        ("textDocument/references", references),
+        ("textDocument/prepareRename", here),
+    ]
+}
