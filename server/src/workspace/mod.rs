@@ -190,18 +190,15 @@ impl Workspace {
     /// parsed whole.
     pub fn splice_text(&mut self, id: FileId, text: String, splice: Splice) {
         let slot = id.0 as usize;
-        if self.files[slot].manifest().is_none() {
-            return self.set_text(id, text); // only manifests are re-parsed in part
-        }
-        // Drop the second reference to the file, so that it is changed in place, not copied.
-        let last_good = self.last_good[slot].take();
-        match reparse::reparse(Arc::make_mut(&mut self.files[slot]), id, text, splice) {
-            Ok(()) => self.last_good[slot] = Some(self.files[slot].clone()),
-            Err(text) => {
-                self.last_good[slot] = last_good;
-                self.set_text(id, text);
-            }
-        }
+        let Some(plan) = reparse::plan(&self.files[slot], &text, splice) else {
+            return self.set_text(id, text);
+        };
+        // A plan needs a well-formed file, which `last_good` is then a second reference to:
+        // dropped, the file is changed in place rather than copied (a copy of a 100,000-line
+        // manifest cost more than the rest of the edit).
+        self.last_good[slot] = None;
+        reparse::apply(Arc::make_mut(&mut self.files[slot]), id, text, plan);
+        self.last_good[slot] = Some(self.files[slot].clone());
     }
 
     /// Adds a diagnostic found before parsing (text that was not valid UTF-8).

@@ -31,29 +31,22 @@ use crate::text::{Splice, TextRange, line_start_of};
 /// Replaced nodes below this many never trigger a full parse to compact the tree.
 const MIN_COMPACTION: usize = 8192;
 
-/// What an edit replaced: items `items` of the sequence `seq`, whose lines spanned `region` of
-/// the old text, and the parse of their new lines.
-struct Plan {
+/// How to apply an edit by re-parsing only the use cases it touched: items `items` of the
+/// sequence `seq`, whose lines spanned `region` of the old text, and the parse of their new
+/// lines. Planned on the shared file, so that a file is copied (when a snapshot still holds
+/// it) only once the splice is certain.
+pub(super) struct Plan {
     root: NodeId,
     seq: NodeId,
     items: Range<usize>,
     region: TextRange,
     part: Tree,
+    delta: isize,
 }
 
-/// Applies `splice` (old text of `file` → `text`) by re-parsing only the use cases it touched.
-/// Gives `text` back when that is not safe; the caller then parses the whole text.
-pub(super) fn reparse(file: &mut SourceFile, id: FileId, text: String, splice: Splice) -> Result<(), String> {
-    match plan(file, &text, splice) {
-        Some(plan) => {
-            apply(file, id, text, splice.delta(), plan);
-            Ok(())
-        }
-        None => Err(text),
-    }
-}
-
-fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
+/// The plan for `splice` (old text of `file` → `text`), or `None` when a splice is not safe
+/// and the caller must parse the whole text.
+pub(super) fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
     let tree = &file.tree;
     // Once replaced nodes make up half the arena (and are not just a few), a full parse
     // compacts it.
@@ -118,16 +111,19 @@ fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
         items: i..j + 1,
         region: TextRange::new(start, end),
         part: parsed.tree,
+        delta: splice.delta(),
     })
 }
 
-fn apply(file: &mut SourceFile, id: FileId, text: String, delta: isize, plan: Plan) {
+/// Applies a plan made on this file's text, moving `text` in.
+pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan) {
     let Plan {
         root,
         seq,
         items,
         region,
         part,
+        delta,
     } = plan;
     let replaced = |r: TextRange| region.start <= r.start && r.start < region.end;
     file.diagnostics.retain(|d| !replaced(d.range));
@@ -430,5 +426,34 @@ mod tests {
         // The test means nothing unless many edits took the partial path. Edits that break the
         // YAML, their undoing, and edits to the first use case or outside the list cannot.
         assert!(spliced_count >= 500, "{spliced_count} of {edits} edits spliced");
+    }
+
+    /// An edit changes the file in place (copying a big manifest cost more than the rest of
+    /// the edit), except while a snapshot still holds it: the snapshot keeps its text.
+    #[test]
+    fn a_splice_copies_the_file_only_while_a_snapshot_holds_it() {
+        let text = "use-cases:\n  - id: a\n    category: code\n  - id: b\n    category: code\n";
+        let mut ws = Workspace::default();
+        let file = ws.add("m.usecases.yaml".into(), text.into(), FileKind::Manifest, false);
+        let at = text.find("id: b").expect("present") + "id: ".len();
+        let edit = |ws: &mut Workspace, new: &str| {
+            let mut changed = ws.file(file).text.clone();
+            changed.replace_range(at..at + 1, new);
+            ws.splice_text(file, changed, Splice::edit(at, 1, new.len()));
+        };
+
+        let before = std::sync::Arc::as_ptr(ws.shared(file));
+        edit(&mut ws, "c");
+        assert_eq!(
+            std::sync::Arc::as_ptr(ws.shared(file)),
+            before,
+            "copied although unshared"
+        );
+        assert!(ws.file(file).tree.garbage > 0, "the edit took the partial path");
+
+        let snapshot = ws.clone();
+        edit(&mut ws, "d");
+        assert!(ws.file(file).text.contains("id: d"));
+        assert!(snapshot.file(file).text.contains("id: c"), "the snapshot saw the edit");
     }
 }
