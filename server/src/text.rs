@@ -139,20 +139,15 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // Built for every snapshot of an edited file: memchr finds the breaks of a 5 MB
+        // manifest in a fraction of the time a byte loop takes.
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    i += 1;
-                    starts.push(i + 1);
-                }
-                b'\r' => starts.push(i + 1),
-                _ => {}
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // The `\r` of a `\r\n` does not end the line; its `\n` does.
+            if !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+                starts.push(i + 1);
             }
-            i += 1;
         }
         Self {
             starts,

@@ -1,11 +1,16 @@
 //! Use-case results kept from one check of a manifest to the next, so that an edit to one use
 //! case re-judges only that one (an editor re-checks the whole file on every keystroke).
 //!
-//! An entry is keyed by the use case's own text, from the start of its first line: a use case
-//! is judged from nothing else, given the policies. Its diagnostics are stored relative to that
-//! start and moved to wherever the same text is now. All entries of a file are dropped when
-//! the policies it is judged by were resolved again, and entries not used by a check are
-//! dropped by it, so the cache holds one file's use cases, not their history.
+//! A use case is judged from nothing but its own text, given the policies, so an entry is the
+//! use case's text (from the start of its first line) with its diagnostics, stored relative to
+//! that start and moved to wherever the same text is now. Entries are matched by position, not
+//! looked up by hash: an edit leaves the use cases before it at their index and those after it
+//! at their index counted from the end, so comparing texts at those two indices finds every
+//! unchanged one with a memcmp, where hashing all of a 100,000-line manifest's use cases took
+//! longer than judging them. Use cases moved elsewhere are judged again.
+//!
+//! All entries of a file are dropped when the policies it is judged by were resolved again,
+//! and each check replaces them, so the cache holds one file's use cases, not their history.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,8 +36,10 @@ pub(crate) struct Judged {
     pub newer: Option<FileId>,
 }
 
+/// One use case as last judged.
 #[derive(Debug)]
 struct Entry {
+    text: Box<str>,
     /// Offsets relative to the start of the use case's first line.
     diagnostics: Vec<Diagnostic>,
     change: Change,
@@ -41,7 +48,8 @@ struct Entry {
 #[derive(Debug)]
 struct FileEntries {
     judged: Judged,
-    by_text: HashMap<Box<str>, Entry>,
+    /// In the order of the use cases.
+    entries: Vec<Entry>,
 }
 
 /// Per open manifest, the results of its use cases (see the module's documentation).
@@ -73,37 +81,45 @@ impl CheckCache {
         mut judge: impl FnMut(&UseCaseDecl, &mut Vec<Diagnostic>) -> Change,
     ) -> Vec<Change> {
         let kept = self.lock().remove(&file);
-        let mut old = kept
+        let mut old: Vec<Option<Entry>> = kept
             .filter(|k| k.judged == judged)
-            .map(|k| k.by_text)
-            .unwrap_or_default();
-        let mut fresh: HashMap<Box<str>, Entry> = HashMap::with_capacity(use_cases.len());
-        let mut changes = Vec::with_capacity(use_cases.len());
-        for uc in use_cases {
+            .map_or_else(Vec::new, |k| k.entries.into_iter().map(Some).collect());
+        let mut entries = Vec::with_capacity(use_cases.len());
+        for (i, uc) in use_cases.iter().enumerate() {
             let start = line_start_of(text, uc.range.start);
             let own = &text[start..uc.range.end.max(start)];
-            if !fresh.contains_key(own) {
-                let (key, entry) = old.remove_entry(own).unwrap_or_else(|| {
+            let from_end = (i + old.len()).checked_sub(use_cases.len());
+            let entry = take_same(&mut old, i, own)
+                .or_else(|| from_end.and_then(|j| take_same(&mut old, j, own)))
+                .unwrap_or_else(|| {
                     let mut diagnostics = Vec::new();
                     let change = judge(uc, &mut diagnostics);
                     for d in &mut diagnostics {
                         d.shift(file, 0, -(start as isize));
                     }
-                    (own.into(), Entry { diagnostics, change })
+                    Entry {
+                        text: own.into(),
+                        diagnostics,
+                        change,
+                    }
                 });
-                fresh.insert(key, entry);
-            }
-            let entry = &fresh[own];
             out.extend(entry.diagnostics.iter().map(|d| {
                 let mut d = d.clone();
                 d.shift(file, 0, start as isize);
                 d
             }));
-            changes.push(entry.change);
+            entries.push(entry);
         }
-        self.lock().insert(file, FileEntries { judged, by_text: fresh });
+        let changes = entries.iter().map(|e| e.change).collect();
+        self.lock().insert(file, FileEntries { judged, entries });
         changes
     }
+}
+
+/// The old entry at `index` when it was judged from the same text.
+fn take_same(old: &mut [Option<Entry>], index: usize, text: &str) -> Option<Entry> {
+    let slot = old.get_mut(index)?;
+    slot.as_ref().is_some_and(|e| &*e.text == text).then(|| slot.take())?
 }
 
 #[cfg(test)]
@@ -166,6 +182,17 @@ mod tests {
                     let start = *rng.pick(&lines);
                     let end = start + text[start..].find('\n').unwrap();
                     (start, end, rng.pick(VALUES).to_string())
+                } else if rng.chance(50) {
+                    // A use case deleted, or a copy of one inserted: the ones after it keep
+                    // their text at another index.
+                    let items: Vec<usize> = text.match_indices("  - id").map(|(i, _)| i).collect();
+                    let k = rng.below(items.len() - 1);
+                    let (a, b) = (items[k], items[k + 1]);
+                    if rng.chance(50) && items.len() > 3 {
+                        (a, b, String::new())
+                    } else {
+                        (a, a, text[a..b].to_string())
+                    }
                 } else {
                     // One use case's text over another's: same text, new place.
                     let items: Vec<usize> = text.match_indices("  - id").map(|(i, _)| i).collect();

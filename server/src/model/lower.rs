@@ -629,9 +629,9 @@ pub(crate) fn quote(s: &str) -> String {
     out
 }
 
-/// "`a`, `b` or `c`"
+/// "`a`, `b` or `c`", each [`quote`]d.
 pub(crate) fn list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| quote(n)).collect();
     match quoted.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),

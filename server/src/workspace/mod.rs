@@ -62,6 +62,8 @@ pub struct SourceFile {
     pub doc: Document,
     /// `yaml-syntax` and the structural diagnostics of lowering.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many items of `use-cases` write each id, for `reparse`; built on its first use.
+    item_ids: std::sync::OnceLock<reparse::ItemIds>,
 }
 
 impl SourceFile {
@@ -84,6 +86,7 @@ impl SourceFile {
             tree: parsed.tree,
             doc,
             diagnostics,
+            item_ids: std::sync::OnceLock::new(),
         }
     }
 

@@ -20,6 +20,7 @@
 //! Otherwise the caller parses the whole text, which also compacts the tree once replaced
 //! nodes make up half of it.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::SourceFile;
@@ -42,6 +43,45 @@ pub(super) struct Plan {
     region: TextRange,
     part: Tree,
     delta: isize,
+    /// The ids the replaced items wrote, and the ids their new text writes.
+    ids: (Vec<String>, Vec<String>),
+}
+
+/// How many items of a manifest's `use-cases` write each id. An edited item's id must occur
+/// nowhere else (`duplicate-id` is the one finding that spans items); counting once and
+/// updating per edit answers that without reading every other item on every keystroke.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ItemIds(HashMap<String, u32>);
+
+impl ItemIds {
+    fn count(tree: &Tree, items: &[NodeId]) -> Self {
+        let mut ids = ItemIds::default();
+        ids.add(items.iter().filter_map(|&n| raw_id(tree, n)));
+        ids
+    }
+
+    fn add<'a>(&mut self, ids: impl Iterator<Item = &'a str>) {
+        for id in ids {
+            *self.0.entry(id.to_owned()).or_default() += 1;
+        }
+    }
+
+    fn remove(&mut self, ids: &[String]) {
+        for id in ids {
+            if let Some(n) = self.0.get_mut(id) {
+                *n -= 1;
+                if *n == 0 {
+                    self.0.remove(id);
+                }
+            }
+        }
+    }
+
+    /// Whether items other than `region`'s write `id`.
+    fn elsewhere(&self, id: &str, region: &[String]) -> bool {
+        let here = region.iter().filter(|r| *r == id).count();
+        self.0.get(id).is_some_and(|&n| n as usize > here)
+    }
 }
 
 /// The plan for `splice` (old text of `file` → `text`), or `None` when a splice is not safe
@@ -96,13 +136,10 @@ pub(super) fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan
     if !parsed.diagnostics.is_empty() || parsed.tree.anchored || new_items.len() != j + 1 - i {
         return None;
     }
-    let mut ids: Vec<&str> = items[i..=j].iter().filter_map(|&n| raw_id(tree, n)).collect();
-    ids.extend(new_items.iter().filter_map(|&n| raw_id(&parsed.tree, n)));
-    let elsewhere = items[..i]
-        .iter()
-        .chain(&items[j + 1..])
-        .filter_map(|&n| raw_id(tree, n));
-    if has_repeat(&parsed.tree, new_items) || elsewhere.into_iter().any(|other| ids.contains(&other)) {
+    let old_ids = written_ids(tree, &items[i..=j]);
+    let new_ids = written_ids(&parsed.tree, new_items);
+    let counts = file.item_ids.get_or_init(|| ItemIds::count(tree, items));
+    if has_repeat(&new_ids) || old_ids.iter().chain(&new_ids).any(|id| counts.elsewhere(id, &old_ids)) {
         return None;
     }
     Some(Plan {
@@ -110,8 +147,9 @@ pub(super) fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan
         seq,
         items: i..j + 1,
         region: TextRange::new(start, end),
-        part: parsed.tree,
         delta: splice.delta(),
+        ids: (old_ids, new_ids),
+        part: parsed.tree,
     })
 }
 
@@ -124,7 +162,12 @@ pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan)
         region,
         part,
         delta,
+        ids: (old_ids, new_ids),
     } = plan;
+    if let Some(counts) = file.item_ids.get_mut() {
+        counts.remove(&old_ids);
+        counts.add(new_ids.iter().map(String::as_str));
+    }
     let replaced = |r: TextRange| region.start <= r.start && r.start < region.end;
     file.diagnostics.retain(|d| !replaced(d.range));
     for d in &mut file.diagnostics {
@@ -188,9 +231,17 @@ fn raw_id(tree: &Tree, item: NodeId) -> Option<&str> {
     tree.scalar(entry.value).map(|s| s.text.as_str())
 }
 
-/// Whether two of `items` are written with the same id.
-fn has_repeat(tree: &Tree, items: &[NodeId]) -> bool {
-    let ids: Vec<&str> = items.iter().filter_map(|&n| raw_id(tree, n)).collect();
+/// The ids `items` write, where written as scalars.
+fn written_ids(tree: &Tree, items: &[NodeId]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|&n| raw_id(tree, n))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether an id occurs twice in `ids`.
+fn has_repeat(ids: &[String]) -> bool {
     ids.iter().enumerate().any(|(k, id)| ids[..k].contains(id))
 }
 
