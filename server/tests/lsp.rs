@@ -440,6 +440,28 @@ rules:
 ";
 
 #[test]
+fn no_unknown_policy_is_published_before_the_workspace_is_indexed() {
+    let ws = TempDir::new("early");
+    ws.write("policies/lib.policy.yaml", LIB_POLICY);
+    ws.write("app.usecases.yaml", APP);
+    let app = ws.uri("app.usecases.yaml");
+    let options = Options {
+        folders: vec![ws.root_uri()],
+        ..Options::default()
+    };
+    let server = Server::spawn(&options);
+    server.ok("initialize", options.initialize_params());
+    // Opened before `initialized`, which starts the indexing: policy `lib` is not read yet,
+    // and a false `unknown-policy` (or a false all-clear) is not shown meanwhile.
+    server.open(&app, APP);
+    let early = server.publishes_within(&app, Duration::from_millis(300));
+    assert!(early.is_empty(), "{early:#?}");
+    server.notify("initialized", json!({}));
+    let judged = server.publish(&app);
+    assert_eq!(briefs(&judged), vec![d("missing-safeguard", ERROR, [3, 8, 3, 17])]);
+}
+
+#[test]
 fn closed_files_are_indexed_and_kept_current_by_watched_file_events() {
     let ws = TempDir::new("disk");
     ws.write("policies/lib.policy.yaml", LIB_POLICY);

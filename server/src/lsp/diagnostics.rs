@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 use super::convert::diagnostic;
 use super::session::Session;
 use super::snapshot::Snapshot;
-use crate::diagnostic::FileId;
+use crate::diagnostic::{Code, Diagnostic, FileId};
 
 /// Where publications go.
 #[derive(Clone)]
@@ -35,8 +35,9 @@ pub fn spawn(publisher: Publisher, session: Arc<Mutex<Session>>, wake: Arc<Notif
             let shared = session.clone();
             let frames = matches!(publisher, Publisher::Frames(_));
             let computed = tokio::task::spawn_blocking(move || {
-                let (snapshot, files) = shared.lock().unwrap_or_else(|p| p.into_inner()).take_pending();
-                let published = compute(&snapshot, &files);
+                let (snapshot, files, indexing) = shared.lock().unwrap_or_else(|p| p.into_inner()).take_pending();
+                let (published, held) = compute(&snapshot, &files, indexing);
+                shared.lock().unwrap_or_else(|p| p.into_inner()).held_back(held);
                 let frame = |p: &PublishDiagnosticsParams| frames.then(|| notification(p));
                 published.into_iter().map(|p| (frame(&p), p)).collect::<Vec<_>>()
             })
@@ -86,21 +87,34 @@ fn notification(params: &PublishDiagnosticsParams) -> Vec<u8> {
     super::transport::framed(&body)
 }
 
-fn compute(snapshot: &Snapshot, files: &[FileId]) -> Vec<PublishDiagnosticsParams> {
-    files
+/// The publications for `files`, and the files held back: while the workspace is being
+/// `indexing`, a file with `unknown-policy` is not published, since its policy may be a file
+/// not read yet, and a false error (or a false all-clear without it) that changes a moment
+/// later is worse than a short wait. Those files are checked again once indexing ends.
+fn compute(snapshot: &Snapshot, files: &[FileId], indexing: bool) -> (Vec<PublishDiagnosticsParams>, Vec<FileId>) {
+    let mut held = Vec::new();
+    let published = files
         .iter()
         .filter_map(|&file| {
             let uri = snapshot.uri(file)?.clone();
             let version = snapshot.versions.get(&file).copied();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                snapshot
-                    .diagnostics(file)
+                let all = snapshot.diagnostics(file);
+                let hold = |d: &&Diagnostic| indexing && d.code == Code::UnknownPolicy;
+                let shown: Vec<_> = all
                     .iter()
+                    .filter(|d| !hold(d))
                     .map(|d| diagnostic(snapshot, file, d))
-                    .collect()
+                    .collect();
+                let some_held = shown.len() < all.len();
+                (shown, some_held)
             }));
             match result {
-                Ok(diagnostics) => Some(PublishDiagnosticsParams {
+                Ok((_, true)) => {
+                    held.push(file);
+                    None
+                }
+                Ok((diagnostics, false)) => Some(PublishDiagnosticsParams {
                     uri,
                     diagnostics,
                     version,
@@ -114,5 +128,6 @@ fn compute(snapshot: &Snapshot, files: &[FileId]) -> Vec<PublishDiagnosticsParam
                 }
             }
         })
-        .collect()
+        .collect();
+    (published, held)
 }

@@ -118,7 +118,14 @@ impl Charter {
     }
 
     async fn apply_config(&self, config: Config) {
-        let reindex = self.session().set_config(config);
+        let reindex = {
+            let mut session = self.session();
+            let reindex = session.set_config(config);
+            if reindex {
+                session.begin_indexing();
+            }
+            reindex
+        };
         self.changed();
         if reindex {
             self.index_workspace().await;
@@ -147,7 +154,8 @@ impl Charter {
     }
 
     /// Reads every policy and manifest under the workspace folders and the configured policy
-    /// folders, reporting progress when the client shows it.
+    /// folders, reporting progress when the client shows it. The caller has begun it in the
+    /// session (the first one is begun by the session itself).
     async fn index_workspace(&self) {
         let (roots, extra) = {
             let session = self.session();
@@ -438,6 +446,7 @@ impl LanguageServer for Charter {
                 }
             }
         }
+        self.session().begin_indexing();
         self.changed();
         self.index_workspace().await;
     }

@@ -41,6 +41,12 @@ pub struct Session {
     /// Workspace folders, and the extra policy folders indexed from them.
     pub roots: Vec<PathBuf>,
     snapshot: Option<Arc<Snapshot>>,
+    /// Workspace indexings begun and not finished; the first begins with the session, as
+    /// `initialized` starts it. Until they finish, a manifest's policy may be a file not read
+    /// yet, so `unknown-policy` is not published.
+    indexing: u32,
+    /// Open files not published while indexing, because of their `unknown-policy`.
+    held: BTreeSet<FileId>,
     /// The policies as last resolved, reused while no policy changes.
     resolutions: Option<Arc<Resolutions>>,
     cache: Arc<CheckCache>,
@@ -60,6 +66,8 @@ impl Session {
             locale,
             roots: Vec::new(),
             snapshot: None,
+            indexing: 1,
+            held: BTreeSet::new(),
             resolutions: None,
             cache: Arc::default(),
             ws,
@@ -239,8 +247,9 @@ impl Session {
     }
 
     /// The snapshot and the open files whose diagnostics may have changed since the last call:
-    /// a changed manifest affects itself; a changed policy may affect every open file.
-    pub fn take_pending(&mut self) -> (Arc<Snapshot>, Vec<FileId>) {
+    /// a changed manifest affects itself; a changed policy may affect every open file. The
+    /// flag: whether the workspace is still being indexed.
+    pub fn take_pending(&mut self) -> (Arc<Snapshot>, Vec<FileId>, bool) {
         let snapshot = self.snapshot();
         let changed = std::mem::take(&mut self.pending);
         let any_policy = changed.iter().any(|&f| self.ws.file(f).kind == FileKind::Policy);
@@ -250,7 +259,7 @@ impl Session {
             changed.into_iter().filter(|f| self.open.contains_key(f)).collect()
         };
         files.sort();
-        (snapshot, files)
+        (snapshot, files, self.indexing > 0)
     }
 
     /// The version of an open document now (to skip publishing results already outdated).
@@ -277,10 +286,33 @@ impl Session {
         }
     }
 
-    /// Adds files read from disk at start-up (documents already open keep their text).
+    /// A workspace indexing other than the first (which the session begins with) starts.
+    pub fn begin_indexing(&mut self) {
+        self.indexing += 1;
+    }
+
+    /// Adds files read from disk by an indexing (documents already open keep their text).
+    /// Once the last one ends, documents held back for their `unknown-policy` are checked
+    /// again (if a policy was read, every open document is anyway).
     pub fn index(&mut self, files: Vec<(Uri, String)>) {
         for (uri, text) in files {
             self.disk_changed(&uri, Some(text));
+        }
+        self.indexing = self.indexing.saturating_sub(1);
+        if self.indexing == 0 {
+            let held = std::mem::take(&mut self.held);
+            self.pending
+                .extend(held.into_iter().filter(|f| self.open.contains_key(f)));
+        }
+    }
+
+    /// Files not published while indexing because of their `unknown-policy`; they are
+    /// published when it ends.
+    pub fn held_back(&mut self, files: Vec<FileId>) {
+        self.held.extend(files);
+        if self.indexing == 0 {
+            // Indexing ended while they were being checked.
+            self.pending.append(&mut self.held);
         }
     }
 }
