@@ -450,7 +450,11 @@ pub(super) mod tests {
             let cx = Context::new(ws, today());
             let all = occurrences(cx.ws.file(file));
             for offset in 0..=text.len() {
-                assert_eq!(target_at(&cx, file, offset), pick(&all, offset), "at {offset} of {text:?}");
+                assert_eq!(
+                    target_at(&cx, file, offset),
+                    pick(&all, offset),
+                    "at {offset} of {text:?}"
+                );
             }
         }
     }
