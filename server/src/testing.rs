@@ -189,3 +189,108 @@ fn random_position(rng: &mut Rng, lines: &[(usize, &str)], utf8: bool) -> (u32, 
     };
     (line as u32, character)
 }
+
+/// A manifest with the shapes a partial re-parse must get right or refuse: comments,
+/// flow maps, block scalars, CRLF, missing and repeated ids, keys after the list.
+pub fn random_manifest(rng: &mut Rng) -> String {
+    let mut out = String::from("# header\nmanifest: m\nuse-cases:\n");
+    let indent = *rng.pick(&["", "  ", "    "]);
+    for n in 0..2 + rng.below(8) {
+        let id = match rng.below(10) {
+            0 => String::from("Bad Id"),
+            1 => String::from("u1"),
+            _ => format!("u{n}"),
+        };
+        let item = match rng.below(6) {
+            0 => format!("{indent}- {{ id: {id}, categories: [cyber.defense], audience: consumer }}\n"),
+            1 => format!(
+                "{indent}- id: {id}\n{indent}  summary: |\n{indent}    Line one.\n\n{indent}    Résumé 合同 😀.\n{indent}  categories: [cyber.malware]\n"
+            ),
+            2 => format!(
+                "{indent}- id: {id}\n{indent}  # a comment\n{indent}  categories:\n{indent}    - high-risk.legal\n{indent}  audience: consumer\n"
+            ),
+            3 => format!("{indent}- summary: no id\n{indent}  categories: [politics.research]\n"),
+            4 => format!("{indent}- [not, a, map]\n"),
+            _ => format!(
+                "{indent}- id: {id}\n{indent}  categories: [cyber.defense]\n{indent}  safeguards: [ai-disclosure]\n"
+            ),
+        };
+        out.push_str(&item);
+    }
+    if rng.chance(20) {
+        out.push_str("owner: someone@example.com\n");
+    }
+    if rng.chance(15) {
+        out = out.replace('\n', "\r\n");
+    }
+    out
+}
+
+const MANIFEST_PIECES: &[&str] = &[
+    "x",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "- ",
+    "  - id: new\n",
+    ":",
+    "#",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "{",
+    "&a ",
+    "*a",
+    "---\n",
+    "é",
+    "😀",
+    "  ",
+    "cyber.malware",
+    "audience: business\n    ",
+];
+
+/// A random edit of `text`, as `(start, end, inserted)`: pieces of YAML, words typed over
+/// values, and copies of other text of the file.
+pub fn random_manifest_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
+    let boundary = |rng: &mut Rng| {
+        let mut at = rng.below(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = boundary(rng);
+    let mut end = (start + rng.below(12)).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let inserted = match rng.below(4) {
+        0 => String::new(),
+        // A word typed over a value: what most keystrokes do.
+        3 => {
+            let start = text[..start].rfind([' ', '\n']).map_or(0, |i| i + 1);
+            let end = text[start..]
+                .find([' ', '\n', ',', ']'])
+                .map_or(text.len(), |i| i + start);
+            return (
+                start,
+                end,
+                rng.pick(&["consumer", "business", "u9", "cyber.malware", "x"])
+                    .to_string(),
+            );
+        }
+        1 => rng.pick(MANIFEST_PIECES).to_string(),
+        _ => {
+            // A copy of other text from the file: moves whole lines and items around.
+            let from = boundary(rng);
+            let mut to = (from + rng.below(40)).min(text.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            text[from..to].to_string()
+        }
+    };
+    (start, end, inserted)
+}

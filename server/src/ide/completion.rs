@@ -25,7 +25,7 @@ use crate::workspace::{FileKind, Resolved, SourceFile};
 pub fn completion(cx: &Context, file: FileId, offset: usize) -> Vec<CompletionItem> {
     let source = cx.ws.file(file);
     let text = source.text.as_str();
-    match context::cursor(text, offset) {
+    match context::cursor_near(source, offset) {
         Some(Cursor::Comment { start }) => suppressions(text, start, offset),
         Some(Cursor::Node(place)) => {
             let Some(want) = classify(source.kind, &place) else {

@@ -8,7 +8,7 @@
 
 use crate::check::{Context, governing_policy};
 use crate::diagnostic::FileId;
-use crate::model::{PolicyDoc, PolicyRef, Spanned};
+use crate::model::{ManifestDoc, PolicyDoc, PolicyRef, Spanned, UseCaseDecl};
 use std::collections::HashMap;
 
 use crate::resolve::{Decl, ResolvedPolicy};
@@ -61,12 +61,36 @@ pub struct Target {
 /// What the cursor at byte `offset` is on. A cursor touching the end of a token counts; a token
 /// that contains the offset wins over one that only touches it.
 pub fn target_at(cx: &Context, file: FileId, offset: usize) -> Option<Target> {
-    let all = occurrences(cx.ws.file(file));
+    let source = cx.ws.file(file);
+    match &source.doc {
+        // Listing a big manifest's every id took longer than the rest of a hover.
+        Document::Manifest(doc) if !source.tree.anchored => pick(&manifest_occurrences_near(doc, offset), offset),
+        _ => pick(&occurrences(source), offset),
+    }
+}
+
+/// The occurrence [`target_at`] picks among `all` (in document order per kind of place).
+fn pick(all: &[Target], offset: usize) -> Option<Target> {
     let found = all
         .iter()
         .find(|t| t.range.contains(offset))
         .or_else(|| all.iter().find(|t| t.range.touches(offset)));
     found.cloned()
+}
+
+/// The occurrences of a manifest that may touch `offset`, in the order [`occurrences`] lists
+/// them: its `policy:`, and those of the use cases whose map touches the offset. Every id of a
+/// use case lies in its map (with no anchor in the file, no alias brings text from elsewhere),
+/// and the maps are items of one list, in document order and disjoint, so their ends are
+/// sorted too and a binary search finds the first that can touch.
+fn manifest_occurrences_near(doc: &ManifestDoc, offset: usize) -> Vec<Target> {
+    let mut out = Vec::new();
+    push_manifest_policy(doc, &mut out);
+    let first = doc.use_cases.partition_point(|uc| uc.range.end < offset);
+    for uc in doc.use_cases[first..].iter().take_while(|uc| uc.range.start <= offset) {
+        use_case_occurrences(uc, &mut out);
+    }
+    out
 }
 
 /// Every id the file writes, in document order per kind of place.
@@ -75,31 +99,39 @@ pub(super) fn occurrences(source: &SourceFile) -> Vec<Target> {
     match &source.doc {
         Document::Policy(doc) => policy_occurrences(doc, &mut out),
         Document::Manifest(doc) => {
-            if let Some(policy) = &doc.policy {
-                out.push(Target {
-                    kind: TargetKind::Policy,
-                    range: policy.range,
-                    name: policy.value.to_string(),
-                    declaration: false,
-                });
-            }
+            push_manifest_policy(doc, &mut out);
             for uc in &doc.use_cases {
-                push(&mut out, TargetKind::UseCase, &uc.id, true);
-                push_all(&mut out, TargetKind::Category, &uc.categories, false);
-                for s in uc.safeguards.iter().flat_map(|s| &s.value) {
-                    push(&mut out, TargetKind::Safeguard, s, false);
-                }
-                for (key, value) in &uc.attributes {
-                    push(&mut out, TargetKind::Attribute, key, false);
-                    let kind = TargetKind::Value {
-                        attribute: key.value.clone(),
-                    };
-                    push(&mut out, kind, value, false);
-                }
+                use_case_occurrences(uc, &mut out);
             }
         }
     }
     out
+}
+
+fn push_manifest_policy(doc: &ManifestDoc, out: &mut Vec<Target>) {
+    if let Some(policy) = &doc.policy {
+        out.push(Target {
+            kind: TargetKind::Policy,
+            range: policy.range,
+            name: policy.value.to_string(),
+            declaration: false,
+        });
+    }
+}
+
+fn use_case_occurrences(uc: &UseCaseDecl, out: &mut Vec<Target>) {
+    push(out, TargetKind::UseCase, &uc.id, true);
+    push_all(out, TargetKind::Category, &uc.categories, false);
+    for s in uc.safeguards.iter().flat_map(|s| &s.value) {
+        push(out, TargetKind::Safeguard, s, false);
+    }
+    for (key, value) in &uc.attributes {
+        push(out, TargetKind::Attribute, key, false);
+        let kind = TargetKind::Value {
+            attribute: key.value.clone(),
+        };
+        push(out, kind, value, false);
+    }
 }
 
 fn policy_occurrences(doc: &PolicyDoc, out: &mut Vec<Target>) {
@@ -389,6 +421,42 @@ pub(super) mod tests {
         let at = MANIFEST.find(needle).unwrap() + shift;
         let text = format!("{}$0{}", &MANIFEST[..at], &MANIFEST[at..]);
         kind_name(&[("m.usecases.yaml", &text)])
+    }
+
+    /// The search over a manifest's nearby use cases finds what the search over every id of
+    /// the file finds, at every offset: of random manifests (flow maps, block scalars, CRLF,
+    /// missing and repeated ids, some edited until they no longer parse) and of one with an
+    /// anchor.
+    #[test]
+    fn target_at_equals_the_whole_file_search() {
+        use crate::testing::{Rng, random_manifest, random_manifest_edit};
+        let mut rng = Rng(0x7A46E7);
+        let mut texts = vec![
+            String::from(MANIFEST),
+            String::from("use-cases:\n- id: &a x\n  categories: [c]\n- id: *a\n  categories: [*a, d]\n"),
+            String::from("policy: p\nuse-cases: [{id: a, categories: [c]},{id: b, categories: [d]}]\n"),
+        ];
+        for _ in 0..60 {
+            let mut text = random_manifest(&mut rng);
+            for _ in 0..rng.below(3) {
+                let (start, end, inserted) = random_manifest_edit(&mut rng, &text);
+                text.replace_range(start..end, &inserted);
+            }
+            texts.push(text);
+        }
+        for text in texts {
+            let mut ws = Workspace::with_bundled();
+            let file = ws.add("m.usecases.yaml".into(), text.clone(), FileKind::Manifest, false);
+            let cx = Context::new(ws, today());
+            let all = occurrences(cx.ws.file(file));
+            for offset in 0..=text.len() {
+                assert_eq!(
+                    target_at(&cx, file, offset),
+                    pick(&all, offset),
+                    "at {offset} of {text:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! collections (`[...]`, `{...}`), quotes, comments and block scalars, and the key path above the
 //! cursor is found the way YAML defines it, by walking up to less-indented lines.
 
+use crate::diagnostic::Code;
+use crate::syntax::{NodeId, NodeKind, Tree};
 use crate::text::TextRange;
+use crate::workspace::SourceFile;
 
 /// One step of a path from the document root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +58,152 @@ impl Place {
 /// Where the cursor at byte `offset` stands; `None` inside prose (block scalars, quoted text
 /// begun on an earlier line), after a closed flow collection, or at an offset that is not a
 /// char boundary of `text`.
+///
+/// This reads the whole text (the reference that [`cursor_near`] must equal).
+#[cfg(test)]
 pub fn cursor(text: &str, offset: usize) -> Option<Cursor> {
+    cursor_with(text, offset, None, false)
+}
+
+/// [`cursor`], reading only the lines that can matter: completion runs on every keystroke, and
+/// a manifest may hold 100,000 lines. `source` is the parse of `text`.
+///
+/// Above the cursor, the lines of whole items of a top-level list that the parse shows
+/// complete are skipped ([`skippable`]); below it, the scan stops once no line further down can
+/// matter ([`Below`]). The result is exactly [`cursor`]'s (a property test holds them equal).
+pub fn cursor_near(source: &SourceFile, offset: usize) -> Option<Cursor> {
+    let text = source.text.as_str();
+    let line_start = text
+        .get(..offset)
+        .and_then(|t| t.rfind(['\n', '\r']))
+        .map_or(0, |i| i + 1);
+    let skip = skippable(text, &source.tree, first_error(source), line_start);
+    cursor_with(text, offset, skip, true)
+}
+
+/// Where the first `yaml-syntax` error starts: the parse is only known right before it.
+fn first_error(source: &SourceFile) -> Option<usize> {
+    source
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::YamlSyntax)
+        .map(|d| d.range.start)
+        .min()
+}
+
+/// Lines above the cursor's that the scan may pass over: from the one at `from` to the one at
+/// `to`, exclusive, the whole items of a block list whose `- ` stand at column `col`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Skip {
+    from: usize,
+    to: usize,
+    col: usize,
+}
+
+/// The whole items of the top-level block list around the line at `line_start` that lie above
+/// the item whose `- ` line is the last above it, when the scan can pass over them.
+///
+/// Why that is exact: the items are parsed without error (the first `yaml-syntax` error comes
+/// after them, and the item after them was parsed, so they are complete), and each is a block
+/// map whose first key starts the item. So their lines hold no open quote, flow collection or
+/// block scalar past their end (a block scalar ends at the next `- `, at column `col`), no
+/// scalar item of the list (what [`list_items`] collects), and no entry left of `col` nor key
+/// at `col` (the text of an item stands right of its `- `, but for the next lines of a flow
+/// collection, see [`single_line_flows`]; with no anchor, no alias brings nodes from elsewhere). Walking up from the cursor, the
+/// `- ` line of the item kept (above the cursor's line: the walks for the list's items and
+/// keys start on the line above the cursor's) is passed first: from there the
+/// path is left of `col`, the keys sought are right of it (and stop at that `- `) or left of
+/// it (and the items hold none), and the items sought are at `col` or stop there. So the lines
+/// skipped change neither the scanner's state (checked where the skip starts, see
+/// [`Scanner::scan_above`]) nor what is read from the lines above.
+fn skippable(text: &str, tree: &Tree, first_error: Option<usize>, line_start: usize) -> Option<Skip> {
+    let items = tree.items(top_list(tree, line_start)?)?;
+    let dash_line = |i: NodeId| line_of(text, tree.range(i).start);
+    let kept = items.partition_point(|&i| dash_line(i) < line_start).checked_sub(1)?;
+    let to = dash_line(items[kept]);
+    let col = dash_col(text, to, tree.range(items[kept]).start)?;
+    if first_error.is_some_and(|e| e < to) {
+        return None;
+    }
+    if tree.anchored {
+        return None; // an alias makes a node of text elsewhere
+    }
+    let mut stack = Vec::new();
+    let mut clean = |i: NodeId| {
+        let range = tree.range(i);
+        tree.entries(i).and_then(|entries| entries.first()).is_some_and(|e| {
+            let key = tree.range(e.key);
+            tree.scalar(e.key).is_some() && key.start == range.start && key.end > key.start
+        }) && single_line_flows(text, tree, i, &mut stack)
+    };
+    let run = items[..kept].iter().rev().take_while(|&&i| clean(i)).count();
+    // The skip starts at an item whose `- ` stands on its first line, at `col`.
+    let from = items[kept - run..kept]
+        .iter()
+        .map(|&i| (dash_line(i), tree.range(i).start))
+        .find(|&(line, start)| dash_col(text, line, start) == Some(col))?
+        .0;
+    (from < to).then_some(Skip { from, to, col })
+}
+
+/// Whether every flow collection in the block node `node` stands on one line. The parser takes
+/// a flow collection's next lines at any indentation, where the scanner ends it at a line as
+/// far left as its key and reads the rest as block entries: such lines could end a walk up.
+/// (A collection that starts with a tag or an anchor counts as such a collection.)
+fn single_line_flows(text: &str, tree: &Tree, node: NodeId, stack: &mut Vec<NodeId>) -> bool {
+    stack.clear();
+    stack.push(node);
+    while let Some(n) = stack.pop() {
+        let range = tree.range(n);
+        match tree.kind(n) {
+            NodeKind::Scalar(_) => continue,
+            NodeKind::Invalid => return false,
+            NodeKind::Sequence(_) | NodeKind::Mapping(_) => {}
+        }
+        match text.as_bytes().get(range.start) {
+            Some(b'[' | b'{') if !text[range.start..range.end].contains(['\n', '\r']) => continue,
+            Some(b'[' | b'{' | b'!' | b'&' | b'*') | None => return false,
+            Some(_) => {}
+        }
+        match tree.kind(n) {
+            NodeKind::Sequence(items) => stack.extend(items),
+            NodeKind::Mapping(entries) => stack.extend(entries.iter().flat_map(|e| [e.key, e.value])),
+            NodeKind::Scalar(_) | NodeKind::Invalid => {}
+        }
+    }
+    true
+}
+
+/// The block list of the root (itself, or the last value of its map that is a list and starts
+/// at or above `at`).
+fn top_list(tree: &Tree, at: usize) -> Option<NodeId> {
+    let root = tree.root()?;
+    if tree.items(root).is_some() {
+        return Some(root);
+    }
+    tree.entries(root)?
+        .iter()
+        .rev()
+        .map(|e| e.value)
+        .find(|&v| tree.items(v).is_some() && tree.range(v).start <= at)
+}
+
+/// The start of the line holding byte `at`.
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
+/// The column of the `- ` when the line from `line` to `start` reads `<spaces>-<blanks>`.
+fn dash_col(text: &str, line: usize, start: usize) -> Option<usize> {
+    let prefix = &text[line..start];
+    let col = prefix.len() - prefix.trim_start_matches(' ').len();
+    let rest = prefix[col..].strip_prefix('-')?;
+    (!rest.is_empty() && rest.bytes().all(|b| b == b' ' || b == b'\t')).then_some(col)
+}
+
+/// Where [`cursor`] reads the text from: the whole of it, or (`skip`, `lazy`) the lines near the
+/// cursor only.
+fn cursor_with(text: &str, offset: usize, skip: Option<Skip>, lazy: bool) -> Option<Cursor> {
     if offset > text.len() || !text.is_char_boundary(offset) {
         return None;
     }
@@ -74,27 +222,26 @@ pub fn cursor(text: &str, offset: usize) -> Option<Cursor> {
     // (where the cursor stands) and to the end of the text (its neighbours below).
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(first, |i| i + 1);
     let mut head = Scanner::new(text);
-    head.scan(first, Some(line_start));
+    head.scan_above(first, line_start, skip.filter(|s| first <= s.from));
     let above = std::mem::take(&mut head.lines);
     head.base = above.len();
     head.flows.clear(); // closed above the cursor's line: none holds the cursor
     let mut before = head.clone();
     before.text = &text[..offset];
     before.scan(line_start, None);
-    let mut full = head;
-    full.scan(line_start, None);
-    full.finish();
     if let Some(start) = before.comment {
         return Some(Cursor::Comment { start });
     }
     let line = &before.lines[0];
-    let below = &full.lines[1..];
     if let Some(quote) = &before.quote
         && quote.start < line.start
     {
         return None; // quoted text continued from an earlier line
     }
+    let mut full = head;
     if !before.frames.is_empty() {
+        let inner = before.frames.last().map(|f| f.open);
+        full.scan_below(line_start, lazy.then_some(Below::FlowClosed(inner)));
         let place = in_flow(&above, &before, &full, offset);
         return (place.at_key || !after_colon).then_some(Cursor::Node(place));
     }
@@ -125,6 +272,21 @@ pub fn cursor(text: &str, offset: usize) -> Option<Cursor> {
         }
     };
     let node_start = skip_quote(text, node_start, offset);
+    // Below the cursor's line, the keys at `slot_col` are read, and the items of a list opened
+    // on it by a `- `: no line past one with an entry left of both matters.
+    let opens_at = match anchor.last() {
+        Some(Entry {
+            kind: Kind::Dash, col, ..
+        }) => *col,
+        _ => slot_col,
+    };
+    let needed = if at_key {
+        Below::Left(opens_at.min(slot_col))
+    } else {
+        Below::Nothing
+    };
+    full.scan_below(line_start, lazy.then_some(needed));
+    let below = &full.lines[1..];
     let path = ancestors(&above, anchor, slot_col);
     let mut place = Place {
         path,
@@ -289,6 +451,16 @@ fn list_items(above: &[Line], below: &[Line], col: usize) -> Vec<String> {
     items
 }
 
+/// What the lines below the cursor's are read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Below {
+    Nothing,
+    /// Block entries, down to the first line with an entry left of this column.
+    Left(usize),
+    /// The entries of the flow collection opened at this offset, until it closes.
+    FlowClosed(Option<usize>),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum LineKind {
     /// Spaces only.
@@ -423,6 +595,58 @@ impl<'t> Scanner<'t> {
             } else {
                 end + 1
             };
+        }
+    }
+
+    /// Scans the lines from the one at `start` to the one at `stop`, exclusive, passing over
+    /// those of `skip` when the state where it starts is one they cannot change: no quote or
+    /// flow collection open, and no block scalar that the `- ` line ending the skip does not
+    /// end (see [`skippable`] for why the skipped lines leave that state as they found it).
+    fn scan_above(&mut self, start: usize, stop: usize, skip: Option<Skip>) {
+        let Some(skip) = skip.filter(|s| s.to <= stop) else {
+            return self.scan(start, Some(stop));
+        };
+        self.scan(start, Some(skip.from));
+        let settled =
+            self.frames.is_empty() && self.quote.is_none() && self.block_scalar.is_none_or(|parent| parent >= skip.col);
+        let resume = if settled { skip.to } else { skip.from };
+        self.scan(resume, Some(stop));
+    }
+
+    /// Scans the lines from the cursor's (at `start`) down: to the end of the text, or until
+    /// no further line can matter to `needed`. Then [`finish`](Self::finish)es.
+    fn scan_below(&mut self, mut start: usize, needed: Option<Below>) {
+        let text = self.text;
+        let first = self.lines.len();
+        loop {
+            let end = line_end(text.as_bytes(), start);
+            self.line(start, end);
+            if end == text.len() || needed.is_some_and(|n| self.enough(n, first)) {
+                break;
+            }
+            start = if text[end..].starts_with("\r\n") {
+                end + 2
+            } else {
+                end + 1
+            };
+        }
+        self.finish();
+    }
+
+    /// Whether the lines scanned hold all that `needed` asks (the cursor's line is the one at
+    /// index `first`).
+    fn enough(&self, needed: Below, first: usize) -> bool {
+        match needed {
+            Below::Nothing => true,
+            // The walks down (`map_keys`, `list_items`) stop at an entry left of `col`, and a
+            // line's first entry is its leftmost.
+            Below::Left(col) => {
+                self.lines.len() > first + 1
+                    && self.lines.last().is_some_and(|l| {
+                        l.kind == LineKind::Structural && l.entries.first().is_some_and(|e| e.col < col)
+                    })
+            }
+            Below::FlowClosed(open) => !self.frames.iter().any(|f| Some(f.open) == open),
         }
     }
 
@@ -839,6 +1063,8 @@ fn looks_like_block(content: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{Rng, random_manifest, random_manifest_edit};
+    use crate::workspace::{FileKind, Workspace};
 
     /// The cursor's place in `fixture` (cursor at `$0`), as `(path, at_key, node text)`.
     fn place(fixture: &str) -> (String, bool, String, Vec<String>, Vec<String>) {
@@ -856,6 +1082,90 @@ mod tests {
             keys,
             p.items,
         )
+    }
+
+    /// Items of the shapes a scanner might read differently from the parser: multi-line
+    /// quoted, plain and flow scalars (some continued left of their key), block scalars with
+    /// indicators, scalar items, `-` alone on its line, explicit keys, tags and comments.
+    fn item(rng: &mut Rng, indent: &str, n: usize) -> String {
+        let body = match rng.below(14) {
+            0 => String::from("- just a scalar item\n"),
+            1 => format!("- id: u{n}\n  summary: \"two\n    lines: [x\"\n  audience: consumer\n"),
+            2 => format!("- id: u{n}\n  summary: plain\n    continued # and a comment\n"),
+            3 => format!("- id: u{n}\n  categories: [a,\n    b, {{c: d}},\n  ]\n"),
+            4 => format!("- id: u{n}\n  categories: [a,\nb]\n  audience: x\n"),
+            5 => format!("- id: u{n}\n  summary: |-\n    - id: fake\n      key: [\n\n  audience: business\n"),
+            6 => format!("- summary: >2\n     indented 'quote\n  id: u{n}\n"),
+            7 => format!("-\n  id: u{n}\n  safeguards: []\n"),
+            8 => format!("- ? id\n  : u{n}\n"),
+            9 => format!("- !tag\n  id: u{n}\n"),
+            10 => format!("- 'id': u{n} # c\n  \"audience\": 'it''s'\n"),
+            11 => format!("- - nested\n  - list {n}\n"),
+            12 => format!("- id: u{n}\n  when: {{ audience: consumer,\n          agentic: true }}\n"),
+            _ => format!("- id: u{n}\n  categories:\n  - cyber\n  - 'x'\n"),
+        };
+        body.lines().map(|l| format!("{indent}{l}\n")).collect()
+    }
+
+    /// A manifest (or a policy's list of rules) of random items, some edited by random pieces
+    /// so that it may no longer parse.
+    fn random_text(rng: &mut Rng) -> String {
+        let mut text = match rng.below(3) {
+            0 => random_manifest(rng),
+            _ => {
+                let key = rng.pick(&["use-cases", "rules"]);
+                let indent = *rng.pick(&["", "  ", "    "]);
+                let mut out = format!("# header\nmanifest: m\n{key}:\n");
+                for n in 0..2 + rng.below(10) {
+                    out.push_str(&item(rng, indent, n));
+                }
+                if rng.chance(30) {
+                    out.push_str("owner: o\nextra:\n  - a\n");
+                }
+                if rng.chance(15) {
+                    out = out.replace('\n', "\r\n");
+                }
+                out
+            }
+        };
+        for _ in 0..rng.below(3) {
+            let (start, end, inserted) = random_manifest_edit(rng, &text);
+            text.replace_range(start..end, &inserted);
+        }
+        text
+    }
+
+    /// The fast path reads a window of the text; it must see exactly what the whole scan sees,
+    /// at every offset, whether or not the text parses.
+    #[test]
+    fn the_window_equals_the_whole_scan() {
+        let mut rng = Rng(0xC0_4E_57);
+        let (mut skipped, mut offsets) = (0, 0);
+        for round in 0..400 {
+            let text = random_text(&mut rng);
+            let mut ws = Workspace::default();
+            let kind = if round % 2 == 0 {
+                FileKind::Manifest
+            } else {
+                FileKind::Policy
+            };
+            let file = ws.add("f.yaml".into(), text.clone(), kind, false);
+            let source = ws.file(file);
+            for offset in 0..=text.len() {
+                offsets += 1;
+                if let Some(before) = text.get(..offset) {
+                    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                    skipped += usize::from(skippable(&text, &source.tree, first_error(source), line_start).is_some());
+                }
+                assert_eq!(
+                    cursor_near(source, offset),
+                    cursor(&text, offset),
+                    "at {offset} of {text:?}"
+                );
+            }
+        }
+        // Meaningless unless the skip is often taken.
+        assert!(skipped * 4 >= offsets, "{skipped} of {offsets} offsets skipped lines");
     }
 
     #[test]
