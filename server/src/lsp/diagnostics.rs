@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 use super::convert::diagnostic;
 use super::session::Session;
 use super::snapshot::Snapshot;
-use crate::diagnostic::{Code, Diagnostic, FileId};
+use crate::diagnostic::{Code, FileId};
 
 /// Where publications go.
 #[derive(Clone)]
@@ -37,7 +37,9 @@ pub fn spawn(publisher: Publisher, session: Arc<Mutex<Session>>, wake: Arc<Notif
             let computed = tokio::task::spawn_blocking(move || {
                 let (snapshot, files, indexing) = shared.lock().unwrap_or_else(|p| p.into_inner()).take_pending();
                 let (published, held) = compute(&snapshot, &files, indexing);
-                shared.lock().unwrap_or_else(|p| p.into_inner()).held_back(held);
+                if !held.is_empty() {
+                    shared.lock().unwrap_or_else(|p| p.into_inner()).held_back(held);
+                }
                 let frame = |p: &PublishDiagnosticsParams| frames.then(|| notification(p));
                 published.into_iter().map(|p| (frame(&p), p)).collect::<Vec<_>>()
             })
@@ -100,21 +102,15 @@ fn compute(snapshot: &Snapshot, files: &[FileId], indexing: bool) -> (Vec<Publis
             let version = snapshot.versions.get(&file).copied();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let all = snapshot.diagnostics(file);
-                let hold = |d: &&Diagnostic| indexing && d.code == Code::UnknownPolicy;
-                let shown: Vec<_> = all
-                    .iter()
-                    .filter(|d| !hold(d))
-                    .map(|d| diagnostic(snapshot, file, d))
-                    .collect();
-                let some_held = shown.len() < all.len();
-                (shown, some_held)
+                let hold = indexing && all.iter().any(|d| d.code == Code::UnknownPolicy);
+                (!hold).then(|| all.iter().map(|d| diagnostic(snapshot, file, d)).collect())
             }));
             match result {
-                Ok((_, true)) => {
+                Ok(None) => {
                     held.push(file);
                     None
                 }
-                Ok((diagnostics, false)) => Some(PublishDiagnosticsParams {
+                Ok(Some(diagnostics)) => Some(PublishDiagnosticsParams {
                     uri,
                     diagnostics,
                     version,

@@ -114,7 +114,6 @@ impl Session {
     }
 
     pub fn did_open(&mut self, uri: &Uri, text: String, version: i32) -> Option<FileId> {
-        let new = self.file(uri).is_none();
         let file = self.file_for(uri, &text)?;
         if self.ws.file(file).bundled {
             return None; // the cached copy of a bundled policy is read-only and clean
@@ -125,8 +124,8 @@ impl Session {
         // from disk usually was; a second parse of a big manifest would double the time to
         // its first diagnostics. (Text decoded from invalid UTF-8 on disk is parsed again, to
         // drop the diagnostic about the disk's bytes.)
-        let current = &self.ws.file(file);
-        let parsed = new || (current.text == text && !current.removed && !text.contains('\u{FFFD}'));
+        let current = self.ws.file(file);
+        let parsed = current.text == text && !current.removed && !text.contains('\u{FFFD}');
         if !parsed {
             self.unparsed.insert(file, None);
         }
@@ -220,9 +219,12 @@ impl Session {
     pub fn snapshot(&mut self) -> Arc<Snapshot> {
         for (file, splice) in std::mem::take(&mut self.unparsed) {
             let Some(doc) = self.open.get(&file) else { continue };
+            // `String::from` copies the rope's chunks; `to_string` goes through `fmt::Display`
+            // run by run, which took 3 ms of every edit to a 5 MB manifest.
+            let text = String::from(&doc.rope);
             match splice {
-                Some(splice) => self.ws.splice_text(file, text_of(&doc.rope), splice),
-                None => self.ws.set_text(file, text_of(&doc.rope)),
+                Some(splice) => self.ws.splice_text(file, text, splice),
+                None => self.ws.set_text(file, text),
             }
         }
         if let Some(snapshot) = &self.snapshot {
@@ -299,30 +301,23 @@ impl Session {
             self.disk_changed(&uri, Some(text));
         }
         self.indexing = self.indexing.saturating_sub(1);
-        if self.indexing == 0 {
-            let held = std::mem::take(&mut self.held);
-            self.pending
-                .extend(held.into_iter().filter(|f| self.open.contains_key(f)));
-        }
+        self.release_held();
     }
 
     /// Files not published while indexing because of their `unknown-policy`; they are
-    /// published when it ends.
+    /// checked again once it ends (closed ones are left out by `take_pending`).
     pub fn held_back(&mut self, files: Vec<FileId>) {
         self.held.extend(files);
+        self.release_held();
+    }
+
+    /// With no indexing under way (it may have ended while they were checked), the held
+    /// files are checked again.
+    fn release_held(&mut self) {
         if self.indexing == 0 {
-            // Indexing ended while they were being checked.
             self.pending.append(&mut self.held);
         }
     }
-}
-
-/// The rope's text. `Rope::to_string` goes through `fmt::Display` char run by char run, which
-/// took 3 ms of every edit to a 5 MB manifest; copying chunks is a memcpy.
-fn text_of(rope: &Rope) -> String {
-    let mut text = String::with_capacity(rope.len_bytes());
-    rope.chunks().for_each(|chunk| text.push_str(chunk));
-    text
 }
 
 /// One content change: a range edit (giving where the text changed), or the whole text.
