@@ -43,8 +43,9 @@ pub(super) struct Plan {
     region: TextRange,
     part: Tree,
     delta: isize,
-    /// The ids the replaced items wrote, and the ids their new text writes.
-    ids: (Vec<String>, Vec<String>),
+    /// The ids the replaced items wrote, and those their new text writes.
+    old_ids: Vec<String>,
+    new_ids: Vec<String>,
 }
 
 /// How many items of a manifest's `use-cases` write each id. An edited item's id must occur
@@ -148,7 +149,8 @@ pub(super) fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan
         items: i..j + 1,
         region: TextRange::new(start, end),
         delta: splice.delta(),
-        ids: (old_ids, new_ids),
+        old_ids,
+        new_ids,
         part: parsed.tree,
     })
 }
@@ -162,7 +164,8 @@ pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan)
         region,
         part,
         delta,
-        ids: (old_ids, new_ids),
+        old_ids,
+        new_ids,
     } = plan;
     if let Some(counts) = file.item_ids.get_mut() {
         counts.remove(&old_ids);

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::Code;
 use crate::syntax::{NodeId, NodeKind, Tree};
-use crate::text::TextRange;
+use crate::text::{TextRange, line_start_of};
 use crate::workspace::SourceFile;
 
 /// One step of a path from the document root.
@@ -73,10 +73,10 @@ pub fn cursor(text: &str, offset: usize) -> Option<Cursor> {
 /// matter ([`Below`]). The result is exactly [`cursor`]'s (a property test holds them equal).
 pub fn cursor_near(source: &SourceFile, offset: usize) -> Option<Cursor> {
     let text = source.text.as_str();
-    let line_start = text
-        .get(..offset)
-        .and_then(|t| t.rfind(['\n', '\r']))
-        .map_or(0, |i| i + 1);
+    if !text.is_char_boundary(offset) {
+        return None; // as `cursor_with` answers (also past the end)
+    }
+    let line_start = line_start_of(text, offset);
     let skip = skippable(text, &source.tree, first_error(source), line_start);
     cursor_with(text, offset, skip, true)
 }
@@ -118,7 +118,7 @@ struct Skip {
 /// [`Scanner::scan_above`]) nor what is read from the lines above.
 fn skippable(text: &str, tree: &Tree, first_error: Option<usize>, line_start: usize) -> Option<Skip> {
     let items = tree.items(top_list(tree, line_start)?)?;
-    let dash_line = |i: NodeId| line_of(text, tree.range(i).start);
+    let dash_line = |i: NodeId| line_start_of(text, tree.range(i).start);
     let kept = items.partition_point(|&i| dash_line(i) < line_start).checked_sub(1)?;
     let to = dash_line(items[kept]);
     let col = dash_col(text, to, tree.range(items[kept]).start)?;
@@ -186,11 +186,6 @@ fn top_list(tree: &Tree, at: usize) -> Option<NodeId> {
         .rev()
         .map(|e| e.value)
         .find(|&v| tree.items(v).is_some() && tree.range(v).start <= at)
-}
-
-/// The start of the line holding byte `at`.
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
 }
 
 /// The column of the `- ` when the line from `line` to `start` reads `<spaces>-<blanks>`.
