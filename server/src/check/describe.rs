@@ -129,6 +129,17 @@ impl<'a> Describe<'a> {
         }
     }
 
+    /// The notice every verdict of a bundled policy carries: Charter's rendering of a
+    /// published policy is unofficial, and the policy it links is authoritative. `None` when
+    /// no layer of the chain is bundled.
+    pub fn unofficial_notice(&self) -> Option<String> {
+        let bundled = self.policy.chain.iter().find(|&&f| self.ws.file(f).bundled)?;
+        Some(format!(
+            "`{}` is Charter's unofficial rendering of a published policy; the official text its sections link is authoritative.",
+            crate::resolve::policy_name(self.ws, *bundled)
+        ))
+    }
+
     /// The declaration of section `id` in the chain.
     pub fn section(&self, id: &str) -> Option<&'a SectionDecl> {
         let decl = self.policy.scope.sections.decls.get(id)?;
@@ -161,16 +172,5 @@ impl<'a> Describe<'a> {
 
 /// A section's text in `locale` (`zh-CN` falls back to `zh`), else in `en`, else any.
 pub fn section_text<'s>(section: &'s SectionDecl, locale: &str) -> Option<&'s str> {
-    let language = locale.split(['-', '_']).next().unwrap_or(locale);
-    let find = |l: &str| {
-        section
-            .text
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(l))
-            .map(|(_, t)| t.value.as_str())
-    };
-    find(locale)
-        .or_else(|| find(language))
-        .or_else(|| find("en"))
-        .or_else(|| section.text.first().map(|(_, t)| t.value.as_str()))
+    section.text.get(locale)
 }

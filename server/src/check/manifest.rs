@@ -2,9 +2,10 @@
 //! verdict of §3.1 on each of its categories.
 
 use super::Context;
+use super::alternatives;
 use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
-use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, owed_by_all};
+use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
 use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
@@ -100,6 +101,8 @@ pub struct ResolvedUseCase {
     pub categories: Vec<(CatId, TextRange)>,
     /// A value index per attribute of the policy (defaults where the use case is silent).
     pub values: Vec<u32>,
+    /// Per attribute: whether the use case states it (else its default stands in).
+    pub stated: Vec<bool>,
 }
 
 /// Resolves a use case; `None` (after reporting, when `report` is given) when a category,
@@ -134,6 +137,7 @@ pub fn resolve_use_case(
         }
     }
     let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
+    let mut stated = vec![false; values.len()];
     for (key, value) in &uc.attributes {
         let Some(a) = model.attributes.iter().position(|a| a.name == key.value) else {
             sound = false;
@@ -142,7 +146,10 @@ pub fn resolve_use_case(
         };
         let attribute = &model.attributes[a];
         match attribute.values.iter().position(|v| *v == value.value) {
-            Some(v) => values[a] = v as u32,
+            Some(v) => {
+                values[a] = v as u32;
+                stated[a] = true;
+            }
             None => {
                 sound = false;
                 emit(crate::resolve::unknown_value(
@@ -165,7 +172,11 @@ pub fn resolve_use_case(
             ));
         }
     }
-    sound.then_some(ResolvedUseCase { categories, values })
+    sound.then_some(ResolvedUseCase {
+        categories,
+        values,
+        stated,
+    })
 }
 
 fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<String>, use_case: &str) -> Diagnostic {
@@ -217,7 +228,7 @@ fn judge_use_case(
 ) {
     let verdicts = verdicts(describe.policy, resolved);
     for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
-        if let Some(d) = prohibition(describe, &uc.id.value, category, range, verdict) {
+        if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
             out.push(d);
         }
     }
@@ -229,13 +240,14 @@ fn judge_use_case(
         .filter(|(s, _)| !declared.contains(&safeguards[*s as usize].as_str()))
         .collect();
     if !missing.is_empty() {
-        out.push(missing_safeguards(describe, uc, &missing, text));
+        out.push(missing_safeguards(describe, uc, resolved, &missing, text));
     }
 }
 
 /// `prohibited-use`, or `ambiguous-decision` when only a rule conflict makes it prohibited.
 fn prohibition(
     describe: &Describe,
+    uc: &ResolvedUseCase,
     use_case: &str,
     category: CatId,
     range: TextRange,
@@ -247,27 +259,31 @@ fn prohibition(
     }
     let model = &describe.policy.analysis.model;
     let name = model.categories.name(category);
-    let clear: Vec<_> = prohibited
+    let clear: Vec<&(CatId, Verdict)> = prohibited
         .iter()
+        .copied()
         .filter(|(_, v)| v.outcome == Outcome::Prohibit)
         .collect();
     let policy = describe.policy.name(describe.ws);
-    if let Some((_, first)) = clear.first() {
-        let at = if model.categories.is_leaf(category) {
-            String::new()
-        } else {
-            let leaves: Vec<String> = clear
-                .iter()
-                .map(|(l, _)| format!("`{}`", model.categories.name(*l)))
-                .collect();
-            format!(" at {}", leaves.join(", "))
+    if !clear.is_empty() {
+        let by = by_decider(describe, category, &clear);
+        let lifted = alternatives::lifting(describe.policy, uc, category);
+        let hint = match alternatives::lifting_phrase(describe.policy, uc, &lifted) {
+            Some(phrase) => format!("; {phrase}"),
+            None => String::from("; remove this category or change the use case so that a rule allows it"),
         };
-        let message = format!(
-            "use case `{use_case}`: `{name}` is prohibited{at} under policy `{policy}` by {}; remove this category or change the use case so that a rule allows it",
-            describe.decider(&first.decider)
-        );
-        let d = Diagnostic::new(Code::ProhibitedUse, range, message);
-        return Some(describe.relate_decider(d, &first.decider, "prohibits it"));
+        let message = format!("use case `{use_case}`: `{name}` is prohibited under policy `{policy}` {by}{hint}");
+        let mut d = Diagnostic::new(Code::ProhibitedUse, range, message);
+        for (_, v) in &clear {
+            d = describe.relate_decider(d, &v.decider, "prohibits it");
+        }
+        let mut seen = Vec::new();
+        d.related.retain(|r| {
+            let new = !seen.contains(r);
+            new.then(|| seen.push(r.clone()));
+            new
+        });
+        return Some(d);
     }
     let (_, first) = prohibited[0];
     let Decider::Rules(rules) = &first.decider else {
@@ -281,9 +297,34 @@ fn prohibition(
     Some(describe.relate_rules(d, rules, "takes part in the conflict"))
 }
 
+/// `by rule `x`` for a leaf; for a group, each deciding rule with the leaves it prohibits:
+/// `at `a`, `b` by rule `x`; at `c` by rule `y``.
+fn by_decider(describe: &Describe, category: CatId, clear: &[&(CatId, Verdict)]) -> String {
+    let model = &describe.policy.analysis.model;
+    if model.categories.is_leaf(category) {
+        return format!("by {}", describe.decider(&clear[0].1.decider));
+    }
+    // By the decider's name: a rule listing several categories is one analysis rule per listing.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (leaf, v) in clear {
+        let leaf = format!("`{}`", model.categories.name(*leaf));
+        let decider = describe.decider(&v.decider);
+        match groups.iter_mut().find(|(d, _)| *d == decider) {
+            Some((_, leaves)) => leaves.push(leaf),
+            None => groups.push((decider, vec![leaf])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(decider, leaves)| format!("at {} by {decider}", leaves.join(", ")))
+        .collect();
+    parts.join("; ")
+}
+
 fn missing_safeguards(
     describe: &Describe,
     uc: &UseCaseDecl,
+    resolved: &ResolvedUseCase,
     missing: &[(u32, Vec<RuleRef>)],
     text: &str,
 ) -> Diagnostic {
@@ -293,8 +334,12 @@ fn missing_safeguards(
     rules.sort();
     rules.dedup();
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let indices: Vec<u32> = missing.iter().map(|(s, _)| *s).collect();
+    let because = alternatives::owing_phrase(describe.policy, resolved, &indices)
+        .map(|phrase| format!("; {phrase}"))
+        .unwrap_or_default();
     let message = format!(
-        "use case `{}` owes {} (required by {}); add {} to its `safeguards`",
+        "use case `{}` owes {} (required by {}); add {} to its `safeguards`{because}",
         uc.id.value,
         quoted.join(", "),
         describe.rules_phrase(&rules),

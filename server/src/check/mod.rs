@@ -4,6 +4,7 @@
 //! gives a file's diagnostics: its own syntax and structure, its references, and the verdicts
 //! and findings of §3, with `charter-ignore` comments applied.
 
+mod alternatives;
 mod cache;
 mod describe;
 mod manifest;

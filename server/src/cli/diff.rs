@@ -132,11 +132,11 @@ fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<(S
     let mut changes = Vec::new();
     for leaf in leaves {
         // Per point, the change there (if any), indexed like `assignment_at`.
-        let per_point: Vec<Option<(Summary, Summary)>> = (0..points)
+        let per_point: Vec<Option<Change>> = (0..points)
             .map(|p| {
                 let assignment = assignment_at(&attributes, p);
                 let (a, b) = (summary(old, leaf, &assignment)?, summary(new, leaf, &assignment)?);
-                (a != b).then_some((a, b))
+                Change::between(&a, &b)
             })
             .collect();
         let lines = leaf_lines(leaf, &attributes, &per_point);
@@ -145,6 +145,43 @@ fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<(S
         }
     }
     Ok(changes)
+}
+
+/// How a point changes: its verdict, or, where it stays allowed, the safeguards it owes.
+/// Safeguards that both versions ask for are not a change, so a leaf that becomes allowed
+/// reads `prohibit → allow` whatever it then owes under other rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Change {
+    Verdict { allowed: bool },
+    Owes { added: Vec<String>, removed: Vec<String> },
+}
+
+impl Change {
+    fn between(old: &Summary, new: &Summary) -> Option<Change> {
+        if old.0 != new.0 {
+            return Some(Change::Verdict { allowed: new.0 });
+        }
+        let added: Vec<String> = new.1.iter().filter(|s| !old.1.contains(s)).cloned().collect();
+        let removed: Vec<String> = old.1.iter().filter(|s| !new.1.contains(s)).cloned().collect();
+        (!added.is_empty() || !removed.is_empty()).then_some(Change::Owes { added, removed })
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Change::Verdict { allowed: true } => String::from("prohibit → allow"),
+            Change::Verdict { allowed: false } => String::from("allow → prohibit"),
+            Change::Owes { added, removed } => {
+                let mut parts = Vec::new();
+                if !added.is_empty() {
+                    parts.push(format!("now owes {}", added.join(", ")));
+                }
+                if !removed.is_empty() {
+                    parts.push(format!("no longer owes {}", removed.join(", ")));
+                }
+                format!("allow, {}", parts.join("; "))
+            }
+        }
+    }
 }
 
 fn assignment_at(attributes: &[(String, Vec<String>)], mut p: usize) -> Vec<(&str, &str)> {
@@ -163,7 +200,7 @@ fn assignment_at(attributes: &[(String, Vec<String>)], mut p: usize) -> Vec<(&st
 fn leaf_lines(
     leaf: &str,
     attributes: &[(String, Vec<String>)],
-    per_point: &[Option<(Summary, Summary)>],
+    per_point: &[Option<Change>],
 ) -> Vec<String> {
     let mut strides = Vec::with_capacity(attributes.len());
     let mut stride = 1;
@@ -183,7 +220,7 @@ fn leaf_lines(
         .collect();
     let mut lines: Vec<String> = Vec::new();
     for (p, change) in per_point.iter().enumerate() {
-        let Some((a, b)) = change else { continue };
+        let Some(change) = change else { continue };
         let at: Vec<String> = assignment_at(attributes, p)
             .iter()
             .zip(&relevant)
@@ -195,7 +232,7 @@ fn leaf_lines(
         } else {
             format!(" with {}", at.join(", "))
         };
-        let line = format!("{leaf}{with}: {} → {}", describe(a), describe(b));
+        let line = format!("{leaf}{with}: {}", change.describe());
         if !lines.contains(&line) {
             lines.push(line);
         }

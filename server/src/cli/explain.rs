@@ -8,6 +8,7 @@ use clap::Args;
 use super::Common;
 use super::load::load;
 use super::policy::named_policy;
+use super::wrap::wrap;
 use crate::analysis::{CategoryVerdict, Decider, Outcome};
 use crate::check::{Context, Describe, section_text};
 use crate::diagnostic::did_you_mean;
@@ -93,6 +94,11 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
         "{point} under policy `{}`\n",
         describe.policy.name(describe.ws)
     ));
+    if let Some(notice) = describe.unofficial_notice() {
+        for line in wrap(&format!("Note: {notice}"), 94) {
+            out.push_str(&format!("{line}\n"));
+        }
+    }
     let mut sections: Vec<&SectionDecl> = Vec::new();
     for (leaf, v) in &verdict.leaves {
         let name = model.categories.name(*leaf);
@@ -120,13 +126,7 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
         sections.extend(section.filter(|s| !sections.iter().any(|x| x.id == s.id)));
     }
     for section in sections {
-        out.push_str(&format!(
-            "\n§ {}",
-            section
-                .title
-                .as_ref()
-                .map_or(section.id.value.as_str(), |t| t.value.as_str())
-        ));
+        out.push_str(&format!("\n§ {}", section.title_in(locale)));
         if let Some(url) = &section.url {
             out.push_str(&format!(" <{}>", url.value));
         }
@@ -136,23 +136,4 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
         }
     }
     out
-}
-
-/// Greedy word wrap; text without spaces (Chinese) is kept whole per paragraph line.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
 }

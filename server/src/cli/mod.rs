@@ -10,6 +10,7 @@ mod policy;
 pub mod render;
 mod schema;
 mod today;
+mod wrap;
 
 pub use today::system_today;
 

@@ -227,7 +227,7 @@ fn offer(cx: &Context, file: FileId, scope: &Scope, place: &Place, want: Want, o
         }
         Want::Sections => {
             for (s, doc) in scope.declared(|d| &d.sections, |s| &s.id) {
-                let title = s.title.as_ref().map(|t| format!("**{}**", t.value));
+                let title = s.title.get("en").map(|t| format!("**{t}**"));
                 let text = section_text(s, "en").map(str::to_owned);
                 let documentation = match (title, text) {
                     (Some(t), Some(x)) => Some(format!("{t}\n\n{x}")),

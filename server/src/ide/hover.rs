@@ -91,10 +91,7 @@ impl<'a> Hover<'a> {
     /// The quoted section: its title (a link to its `url`) and its text in the locale.
     fn quote(&self, section: Option<&SectionDecl>) -> Option<String> {
         let section = section?;
-        let title = section
-            .title
-            .as_ref()
-            .map_or(section.id.value.as_str(), |t| t.value.as_str());
+        let title = section.title_in(self.locale);
         let title = match &section.url {
             Some(url) => format!("**§ [{title}]({})**", url.value),
             None => format!("**§ {title}**"),
@@ -145,6 +142,7 @@ impl<'a> Hover<'a> {
         blocks.push(place);
         if let (Some(describe), Some(uc)) = (self.describe(), self.use_case_listing()) {
             blocks.push(verdict(&describe, uc, name));
+            blocks.extend(describe.unofficial_notice().map(|n| format!("_{n}_")));
         }
         blocks.extend(self.quote(self.describe().and_then(|d| d.category_section(name))));
         blocks
@@ -306,6 +304,8 @@ impl<'a> Hover<'a> {
         blocks.push(format!("- categories: {categories}"));
         if let Some(policy) = self.resolver.policy {
             blocks.push(summary_line(self.cx, policy, uc));
+            let notice = Describe::new(&self.cx.ws, policy).unofficial_notice();
+            blocks.extend(notice.map(|n| format!("_{n}_")));
         }
         blocks
     }

@@ -125,7 +125,7 @@ fn policy(doc: &PolicyDoc, spans: &Spans) -> Vec<Symbol> {
     let sections = doc
         .sections
         .iter()
-        .map(|s| keyed(&s.id, summary(&s.title), SymbolKind::Section, spans))
+        .map(|s| keyed(&s.id, s.title.get("en").map(str::to_owned), SymbolKind::Section, spans))
         .collect();
     let rules = doc
         .rules

@@ -61,7 +61,10 @@ pub const SAFEGUARD: Keys = &[
 ];
 
 pub const SECTION: Keys = &[
-    ("title", "The section's title."),
+    (
+        "title",
+        "The section's heading: a string, or a map of locale to string like `text`.",
+    ),
     ("url", "Where the official text is (optional)."),
     (
         "text",

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::lower::{Extra, Fields, IdKind, Lowerer, Owner, quote};
 use crate::model::{
-    AttributeDecl, CategoryDecl, Effect, PolicyDoc, RuleDecl, SafeguardDecl, SectionDecl, Spanned, WhenClause, keys,
+    AttributeDecl, CategoryDecl, Effect, Localized, PolicyDoc, RuleDecl, SafeguardDecl, SectionDecl, Spanned, WhenClause, keys,
 };
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
 use crate::text::TextRange;
@@ -201,9 +201,9 @@ fn described(
 fn section(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> SectionDecl {
     let mut decl = SectionDecl {
         id,
-        title: None,
+        title: Localized::default(),
         url: None,
-        text: Vec::new(),
+        text: Localized::default(),
     };
     let Some((owner, f)) = declaration_fields(
         lx,
@@ -215,17 +215,19 @@ fn section(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> SectionDecl {
     ) else {
         return decl;
     };
-    decl.title = lx.opt_text(&f, "title", &owner);
+    if let Some(e) = f.get("title") {
+        decl.title = localized(lx, e.value, &owner, "title");
+    }
     decl.url = lx.opt_text(&f, "url", &owner);
     if let Some(e) = lx.required(&f, "text", &owner, "with the section's prose") {
-        decl.text = section_text(lx, e.value, &owner);
+        decl.text = localized(lx, e.value, &owner, "text");
     }
     decl
 }
 
-/// `text:` as one string (English) or a map from locale to string.
-fn section_text(lx: &mut Lowerer, node: NodeId, owner: &Owner) -> Vec<(String, Spanned<String>)> {
-    let what = owner.field("text");
+/// A section's `title:` or `text:`: one string (English) or a map from locale to string.
+fn localized(lx: &mut Lowerer, node: NodeId, owner: &Owner, field: &str) -> Localized {
+    let what = owner.field(field);
     match lx.kind(node) {
         NodeKind::Mapping(entries) => {
             if entries.is_empty() {
@@ -247,14 +249,14 @@ fn section_text(lx: &mut Lowerer, node: NodeId, owner: &Owner) -> Vec<(String, S
                     texts.push((locale.value, text));
                 }
             }
-            texts
+            Localized(texts)
         }
         NodeKind::Scalar(s) if !s.is_null() => {
-            vec![("en".to_string(), Spanned::new(s.text.clone(), lx.range(node)))]
+            Localized(vec![("en".to_string(), Spanned::new(s.text.clone(), lx.range(node)))])
         }
         _ => {
             lx.wrong_type(node, &what, "text or a map from locales to text");
-            Vec::new()
+            Localized::default()
         }
     }
 }
@@ -472,7 +474,7 @@ rules:
         let [high_risk, cyber] = doc.sections.as_slice() else {
             panic!("{:?}", doc.sections)
         };
-        assert_eq!(high_risk.title.as_ref().unwrap().value, "High-risk use cases");
+        assert_eq!(high_risk.title.get("zh"), Some("High-risk use cases"));
         assert_eq!(
             high_risk.url.as_ref().unwrap().value,
             "https://example.com/policy#high-risk"
@@ -989,6 +991,20 @@ rules:
         let locales: Vec<&str> = doc.sections[0].text.iter().map(|(l, _)| l.as_str()).collect();
         assert_eq!(locales, ["en", "pt-BR"]);
         assert_eq!(doc.sections.len(), 2, "a section without text still resolves");
+    }
+
+    #[test]
+    fn a_section_title_may_be_localized_like_its_text() {
+        let src = with_header("sections:\n  s:\n    title: {en: Weapons, zh: 武器}\n    text: x\n  t:\n    title: [a]\n    text: y\n");
+        let (doc, diags) = lower(&src);
+        let d = only(&src, &diags, Code::WrongType, "[a]");
+        assert_eq!(
+            d.message,
+            "`title` of section `t` must be text or a map from locales to text, found a list"
+        );
+        let s = &doc.sections[0];
+        assert_eq!((s.title_in("zh-CN"), s.title_in("en"), s.title_in("fr")), ("武器", "Weapons", "Weapons"));
+        assert_eq!(doc.sections[1].title_in("zh"), "t", "a section without a usable title shows its id");
     }
 
     #[test]

@@ -86,10 +86,47 @@ pub struct SafeguardDecl {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionDecl {
     pub id: Spanned<String>,
-    pub title: Option<Spanned<String>>,
+    /// The heading; empty when the section has none.
+    pub title: Localized,
     pub url: Option<Spanned<String>>,
-    /// Locale → text. A plain string `text:` is stored under the locale `en`.
-    pub text: Vec<(String, Spanned<String>)>,
+    pub text: Localized,
+}
+
+impl SectionDecl {
+    /// The heading in `locale` (see [`Localized::get`]), else the section's id.
+    pub fn title_in(&self, locale: &str) -> &str {
+        self.title.get(locale).unwrap_or(&self.id.value)
+    }
+}
+
+/// Prose in one or more locales, in the order written: a plain string is stored under `en`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Localized(pub Vec<(String, Spanned<String>)>);
+
+impl Localized {
+    /// The text in `locale` (`zh-CN` falls back to `zh`, case ignored), else in `en`, else in
+    /// the first locale written.
+    pub fn get(&self, locale: &str) -> Option<&str> {
+        let language = locale.split(['-', '_']).next().unwrap_or(locale);
+        let find = |l: &str| {
+            self.0
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(l))
+                .map(|(_, t)| t.value.as_str())
+        };
+        find(locale)
+            .or_else(|| find(language))
+            .or_else(|| find("en"))
+            .or_else(|| self.0.first().map(|(_, t)| t.value.as_str()))
+    }
+}
+
+impl std::ops::Deref for Localized {
+    type Target = [(String, Spanned<String>)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

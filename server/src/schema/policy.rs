@@ -43,7 +43,7 @@ pub fn policy_schema(known: &[String]) -> Value {
         "safeguard": nullable(object(keys::SAFEGUARD, &[], described_field)),
         "category": nullable(object(keys::CATEGORY, &[], described_field)),
         "section": object(keys::SECTION, &["text"], |key| match key {
-            "text" => section_text(),
+            "text" | "title" => localized(),
             _ => text(),
         }),
         "rule": rule(),
@@ -79,8 +79,8 @@ fn described_field(key: &str) -> Value {
     if key == "section" { id() } else { text() }
 }
 
-/// `text:` as one string (English) or a map from locale to string.
-fn section_text() -> Value {
+/// A section's `title:` or `text:`: one string (English) or a map from locale to string.
+fn localized() -> Value {
     json!({
         "anyOf": [
             text(),
