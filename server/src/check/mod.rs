@@ -11,6 +11,7 @@ mod manifest;
 mod policy;
 mod suppress;
 
+pub use alternatives::{lifting, lifting_phrase};
 pub use cache::CheckCache;
 pub use describe::{Describe, section_text};
 pub use manifest::{ResolvedUseCase, governing_policy, resolve_use_case, summarize, verdicts};

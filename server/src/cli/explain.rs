@@ -10,7 +10,7 @@ use super::load::load;
 use super::policy::named_policy;
 use super::wrap::wrap;
 use crate::analysis::{CategoryVerdict, Decider, Outcome};
-use crate::check::{Context, Describe, section_text};
+use crate::check::{Context, Describe, ResolvedUseCase, lifting, lifting_phrase, section_text};
 use crate::diagnostic::did_you_mean;
 use crate::model::SectionDecl;
 use crate::resolve::ResolvedPolicy;
@@ -49,20 +49,26 @@ pub fn run(args: ExplainArgs) -> Result<u8, String> {
             args.category
         )
     })?;
-    let values = parse_values(policy, &args.set)?;
+    let (values, stated) = parse_values(policy, &args.set)?;
     let verdict = policy.analysis.judge_category(category, &values);
     let describe = Describe::new(&cx.ws, policy);
+    let point = ResolvedUseCase {
+        categories: Vec::new(),
+        values,
+        stated,
+    };
     print!(
         "{}",
-        explanation(&describe, &args.category, &values, &verdict, &args.locale)
+        explanation(&describe, &args.category, &point, &verdict, &args.locale)
     );
     Ok(0)
 }
 
-/// Attribute values from `--set`, defaults for the rest.
-fn parse_values(policy: &ResolvedPolicy, set: &[String]) -> Result<Vec<u32>, String> {
+/// Attribute values from `--set`, defaults for the rest; and which were set.
+fn parse_values(policy: &ResolvedPolicy, set: &[String]) -> Result<(Vec<u32>, Vec<bool>), String> {
     let model = &policy.analysis.model;
     let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
+    let mut stated = vec![false; values.len()];
     for assignment in set {
         let (name, value) = assignment
             .split_once('=')
@@ -82,14 +88,21 @@ fn parse_values(policy: &ResolvedPolicy, set: &[String]) -> Result<Vec<u32>, Str
             )
         })?;
         values[a] = v as u32;
+        stated[a] = true;
     }
-    Ok(values)
+    Ok((values, stated))
 }
 
-fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &CategoryVerdict, locale: &str) -> String {
+fn explanation(
+    describe: &Describe,
+    category: &str,
+    at: &ResolvedUseCase,
+    verdict: &CategoryVerdict,
+    locale: &str,
+) -> String {
     let model = &describe.policy.analysis.model;
     let mut out = String::new();
-    let point = describe.point(model.categories.find(category).unwrap_or(0), values);
+    let point = describe.point(model.categories.find(category).unwrap_or(0), &at.values);
     out.push_str(&format!(
         "{point} under policy `{}`\n",
         describe.policy.name(describe.ws)
@@ -111,6 +124,12 @@ fn explanation(describe: &Describe, category: &str, values: &[u32], verdict: &Ca
             "\n  {name}: {word}\n    decided by {}\n",
             describe.decider(&v.decider)
         ));
+        if !v.outcome.is_allowed() {
+            let lifted = lifting(describe.policy, at, *leaf);
+            if let Some(phrase) = lifting_phrase(describe.policy, at, &lifted) {
+                out.push_str(&format!("    {phrase}\n"));
+            }
+        }
         for (s, rules) in &v.owed {
             out.push_str(&format!(
                 "    owes `{}` (rule {})\n",
