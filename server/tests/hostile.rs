@@ -75,7 +75,7 @@ fn assert_still_answers(server: &Server) {
         json!({ "textDocument": { "uri": uri }, "position": pos(4, 24) }),
     );
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(text.contains("High-risk use cases"), "{hover}");
+    assert!(text.contains("High-Risk Use Case Requirements"), "{hover}");
 }
 
 /// The first diagnostic of a publication with `code` whose message contains `needle`.

@@ -27,9 +27,32 @@ use-cases:
     categories: [high-risk.legl]
 ";
 
-const MISSING_LEGAL: &str = "use case `legal-help` owes `human-in-the-loop`, `ai-disclosure` (required by rule `high-risk-consumer-safeguards`); add them to its `safeguards`";
+const MISSING_LEGAL: &str = "use case `legal-help` owes `human-in-the-loop`, `ai-disclosure` (required by rule `high-risk-consumer-safeguards`); add them to its `safeguards`; `audience` is not stated, so it is `consumer`; with `audience: business` none of them would be owed";
 const PROHIBITED_MALWARE: &str = "use case `malware-lab`: `cyber.malware` is prohibited under policy `anthropic-usage@2025-09-15` by rule `no-malicious-cyber`; remove this category or change the use case so that a rule allows it";
 const UNKNOWN_LEGL: &str = "unknown category `high-risk.legl` in use case `typo-case`; did you mean `high-risk.legal`?";
+
+/// The range (as LSP JSON, UTF-8 or UTF-16 alike: the bundled ids are ASCII) of `token` on the
+/// first line of the bundled 2025 policy that starts with `line`, indentation included.
+fn bundled_range(line: &str, token: &str) -> Value {
+    let text = include_str!("../../policies/anthropic-usage/2025-09-15.policy.yaml");
+    let (n, found) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with(line))
+        .unwrap_or_else(|| panic!("no line {line:?} in the bundled policy"));
+    let start = found.find(token).expect("the token on its line") as u32;
+    range(n as u32, start, n as u32, start + token.len() as u32)
+}
+
+/// `- id: no-malicious-cyber` in the bundled 2025 policy: the id's range.
+fn malicious_cyber_id() -> Value {
+    bundled_range("  - id: no-malicious-cyber", "no-malicious-cyber")
+}
+
+/// `high-risk.legal:` in the bundled 2025 policy: the declared id's range.
+fn high_risk_legal_decl() -> Value {
+    bundled_range("  high-risk.legal:", "high-risk.legal")
+}
 
 /// A workspace policy layer with its own safeguard and a `require` rule.
 const ACME_POLICY: &str = "\
@@ -172,7 +195,7 @@ fn open_manifest_publishes_exact_diagnostics() {
     assert_eq!(
         related,
         json!([{
-            "location": { "uri": cached_uri, "range": range(167, 8, 167, 26) },
+            "location": { "uri": cached_uri, "range": malicious_cyber_id() },
             "message": "rule `no-malicious-cyber` prohibits it",
         }])
     );
@@ -180,7 +203,7 @@ fn open_manifest_publishes_exact_diagnostics() {
     assert_eq!(
         related,
         json!([{
-            "location": { "uri": cached_uri, "range": range(196, 8, 196, 37) },
+            "location": { "uri": cached_uri, "range": bundled_range("  - id: high-risk-consumer-safeguards", "high-risk-consumer-safeguards") },
             "message": "rule `high-risk-consumer-safeguards` requires it",
         }])
     );
@@ -190,7 +213,7 @@ fn open_manifest_publishes_exact_diagnostics() {
     )
     .unwrap();
     assert_eq!(text, source, "the cached file is the bundled policy");
-    assert_eq!(slice(&text, &range(167, 8, 167, 26), true), "no-malicious-cyber");
+    assert_eq!(slice(&text, &malicious_cyber_id(), true), "no-malicious-cyber");
     assert!(
         server
             .cache
@@ -759,9 +782,19 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
 
 #[test]
 fn hover_on_a_category_shows_verdict_and_quoted_section() {
-    for (locale, expected) in [
-        (None, "Legal, financial and employment uses bear on public welfare"),
-        (Some("zh-CN"), "法律、金融和就业相关的用途关系到公共福祉与社会公平"),
+    for (locale, title, expected, cyber_title) in [
+        (
+            None,
+            "High-Risk Use Case Requirements",
+            "Uses in domains vital to public welfare and social equity carry more risk",
+            "Do Not Compromise Computer or Network Systems",
+        ),
+        (
+            Some("zh-CN"),
+            "高风险使用案例要求",
+            "在事关公共福利和社会公平的领域中使用，风险更高",
+            "不得危害计算机或网络系统",
+        ),
     ] {
         let ws = TempDir::new("hover");
         let uri = ws.uri("bot.usecases.yaml");
@@ -778,7 +811,7 @@ fn hover_on_a_category_shows_verdict_and_quoted_section() {
         assert_eq!(hover["contents"]["kind"], "markdown");
         assert_eq!(hover["range"], range(4, 17, 4, 32));
         let text = hover["contents"]["value"].as_str().unwrap();
-        assert!(text.contains("High-risk use cases"), "{text}");
+        assert!(text.contains(title), "locale {locale:?}: {text}");
         assert!(text.contains(expected), "locale {locale:?}: {text}");
         assert!(text.contains("allowed"), "the verdict: {text}");
         assert!(
@@ -792,10 +825,7 @@ fn hover_on_a_category_shows_verdict_and_quoted_section() {
             text.contains("prohibited") && text.contains("no-malicious-cyber"),
             "{hover}"
         );
-        assert!(
-            text.contains("Malicious computer, network and infrastructure activity"),
-            "{text}"
-        );
+        assert!(text.contains(cyber_title), "locale {locale:?}: {text}");
         server.finish();
     }
 }
@@ -838,7 +868,7 @@ fn completion_offers_category_ids_with_their_summaries() {
     );
     let docs = format!("{} {}", legal["detail"], legal["documentation"]);
     assert!(
-        docs.contains("Legal advice, review or drafting."),
+        docs.contains("Legal interpretation, legal guidance or decisions with legal consequences."),
         "the summary: {legal}"
     );
 
@@ -897,7 +927,7 @@ fn definition_jumps_into_the_cached_bundled_policy() {
         None => (location["uri"].clone(), location["range"].clone()),
     };
     assert_eq!(target_uri, file_uri(&cached));
-    assert_eq!(target_range, range(159, 2, 159, 17));
+    assert_eq!(target_range, high_risk_legal_decl());
     let text = std::fs::read_to_string(&cached).unwrap();
     assert_eq!(slice(&text, &target_range, false), "high-risk.legal");
 
@@ -1729,7 +1759,7 @@ fn the_cached_bundled_policy_opens_read_only_and_clean() {
     server.open(&cached_uri, &text);
     let hover = server.ok(
         "textDocument/hover",
-        json!({ "textDocument": { "uri": cached_uri }, "position": pos(159, 6) }),
+        json!({ "textDocument": { "uri": cached_uri }, "position": high_risk_legal_decl()["start"] }),
     );
     assert!(
         hover["contents"]["value"]
@@ -1741,7 +1771,7 @@ fn the_cached_bundled_policy_opens_read_only_and_clean() {
     server.change(
         &cached_uri,
         2,
-        json!([{ "range": range(167, 8, 167, 26), "text": "renamed-rule" }]),
+        json!([{ "range": malicious_cyber_id(), "text": "renamed-rule" }]),
     );
     let publishes = server.publishes_within(&cached_uri, Duration::from_millis(400));
     assert!(

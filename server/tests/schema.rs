@@ -179,7 +179,7 @@ fn the_default_manifest_schema_is_draft_07_and_lists_the_bundled_policy() {
     assert_eq!(descriptions.len(), categories.len(), "one description per category");
     assert_eq!(
         strings(&schema["definitions"]["safeguard"]),
-        ["human-in-the-loop", "ai-disclosure"]
+        ["human-in-the-loop", "ai-disclosure", "minor-safety", "directory-policy"]
     );
 
     let use_case = &schema["definitions"]["use-case"];
@@ -187,11 +187,21 @@ fn the_default_manifest_schema_is_draft_07_and_lists_the_bundled_policy() {
     assert_eq!(use_case["required"], json!(["id", "categories"]));
     let audience = &use_case["properties"]["audience"];
     assert_eq!(strings(audience), ["consumer", "business"]);
-    assert!(audience["description"].as_str().unwrap().contains("consumers"));
+    assert!(
+        audience["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Who the output reaches or is about")
+    );
     assert_eq!(audience["default"], "consumer");
-    let agentic = &use_case["properties"]["agentic"]["enum"];
-    for value in [json!(true), json!(false), json!("true"), json!("false")] {
-        assert!(agentic.as_array().unwrap().contains(&value), "{value} in {agentic}");
+    for attribute in ["agentic", "chatbot", "minors"] {
+        let values = &use_case["properties"][attribute]["enum"];
+        for value in [json!(true), json!(false), json!("true"), json!("false")] {
+            assert!(
+                values.as_array().unwrap().contains(&value),
+                "{value} in {attribute}: {values}"
+            );
+        }
     }
     assert_eq!(strings(&use_case["properties"]["consent"]), ["system-owner", "none"]);
 }
@@ -211,7 +221,13 @@ fn a_workspace_policy_brings_its_own_enums() {
     }
     assert_eq!(
         strings(&schema["definitions"]["safeguard"]),
-        ["human-in-the-loop", "ai-disclosure", "audit-log"]
+        [
+            "human-in-the-loop",
+            "ai-disclosure",
+            "minor-safety",
+            "directory-policy",
+            "audit-log"
+        ]
     );
     let region = &schema["definitions"]["use-case"]["properties"]["region"];
     assert_eq!(strings(region), ["eu", "us", "other"]);

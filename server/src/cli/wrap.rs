@@ -119,14 +119,22 @@ mod tests {
         for line in &lines {
             assert!(line.width() <= 20, "{line:?} is {} columns", line.width());
         }
-        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""), "nothing is lost");
-        assert!(lines.iter().any(|l| l.contains("2025 年")), "`2025 年` stays whole: {lines:#?}");
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            text.replace(' ', ""),
+            "nothing is lost"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("2025 年")),
+            "`2025 年` stays whole: {lines:#?}"
+        );
     }
 
     #[test]
     fn closing_punctuation_never_starts_a_line_and_opening_never_ends_one() {
         for width in 2..30 {
-            for line in wrap("他说（这是一个测试）。然后，我们继续：好的！“引号”也一样。", width) {
+            for line in wrap("他说（这是一个测试）。然后，我们继续：好的！“引号”也一样。", width)
+            {
                 let first = line.chars().next().unwrap();
                 let last = line.chars().last().unwrap();
                 assert!(!CLOSING.contains(first), "width {width}: {line:?}");
@@ -137,7 +145,10 @@ mod tests {
 
     #[test]
     fn a_word_longer_than_the_width_overflows_alone() {
-        assert_eq!(wrap("a https://example.com/very/long b", 10), ["a", "https://example.com/very/long", "b"]);
+        assert_eq!(
+            wrap("a https://example.com/very/long b", 10),
+            ["a", "https://example.com/very/long", "b"]
+        );
     }
 
     #[test]

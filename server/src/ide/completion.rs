@@ -519,7 +519,7 @@ rules:
         assert_eq!(legal.detail.as_deref(), Some("anthropic-usage@2025-09-15"));
         assert_eq!(
             legal.documentation.as_deref(),
-            Some("Legal advice, review or drafting.")
+            Some("Legal interpretation, legal guidance or decisions with legal consequences.")
         );
         assert!(labels(&items).contains(&"politics"), "every category is offered");
         assert!(!labels(&items).contains(&"cyber.defense"), "listed already");
@@ -544,7 +544,10 @@ rules:
             "{USE_CASE}    categories: [high-risk.legal]\n    a$0\n    agentic: true\n  - id: other\n    audience: business\n"
         );
         let (items, offset) = complete("m.usecases.yaml", &text);
-        assert_eq!(labels(&items), ["summary", "safeguards", "audience", "consent"]);
+        assert_eq!(
+            labels(&items),
+            ["summary", "safeguards", "audience", "consent", "chatbot", "minors"]
+        );
         let audience = item(&items, "audience");
         assert_eq!(audience.kind, CompletionKind::Attribute);
         assert_eq!(
@@ -556,7 +559,7 @@ rules:
                 .documentation
                 .as_deref()
                 .unwrap()
-                .starts_with("Whether the output reaches consumers")
+                .starts_with("Who the output reaches or is about")
         );
         assert_eq!(audience.edit.range, TextRange::new(offset - 1, offset));
         assert_eq!(item(&items, "summary").kind, CompletionKind::Key);
@@ -577,7 +580,9 @@ rules:
                 "safeguards",
                 "audience",
                 "agentic",
-                "consent"
+                "consent",
+                "chatbot",
+                "minors"
             ]
         );
         let (items, _) = complete("m.usecases.yaml", "manifest: bot\n$0\nuse-cases: []\n");
@@ -640,7 +645,7 @@ rules:
         assert_eq!(newest.detail.as_deref(), Some("bundled"));
         let doc = newest.documentation.as_deref().unwrap();
         assert!(
-            doc.starts_with("**Anthropic Usage Policy, update of 15 September 2025"),
+            doc.starts_with("**Anthropic Usage Policy, in effect from 15 September 2025"),
             "{doc}"
         );
         assert!(doc.ends_with("In effect since 2025-09-15."), "{doc}");
@@ -704,7 +709,7 @@ rules:
     fn when_attributes_and_values() {
         let rule = "policy: p\nversion: 2025-01-01\nextends: anthropic-usage@2025-09-15\nrules:\n  - id: r\n    effect: allow\n    categories: [cyber]\n";
         let (items, _) = complete("p.policy.yaml", &format!("{rule}    when: {{ agentic: true, $0 }}\n"));
-        assert_eq!(labels(&items), ["audience", "consent"]);
+        assert_eq!(labels(&items), ["audience", "consent", "chatbot", "minors"]);
         let (items, offset) = complete("p.policy.yaml", &format!("{rule}    when: {{ audience: c$0 }}\n"));
         assert_eq!(labels(&items), ["consumer", "business"]);
         assert_eq!(items[0].kind, CompletionKind::Value);
@@ -744,7 +749,10 @@ rules:
             "p.policy.yaml",
             &format!("{layer}rules:\n  - id: r\n    effect: require\n    safeguards: [ai-disclosure, $0]\n"),
         );
-        assert_eq!(self::labels(&items), ["human-in-the-loop", "audit-log"]);
+        assert_eq!(
+            self::labels(&items),
+            ["human-in-the-loop", "minor-safety", "directory-policy", "audit-log"]
+        );
     }
 
     #[test]

@@ -436,8 +436,9 @@ use-cases:
         let b2b = hints[3].tooltip.as_deref().unwrap();
         assert!(
             b2b.ends_with(
-                "\n\n- `high-risk`: allowed at `high-risk.employment`, `high-risk.financial`, `high-risk.legal` \
-                 by the `default` of `anthropic-usage@2025-09-15`"
+                "\n\n- `high-risk`: allowed at `high-risk.academic-testing`, `high-risk.employment`, \
+                 `high-risk.financial`, `high-risk.healthcare`, `high-risk.housing`, `high-risk.insurance`, \
+                 `high-risk.journalism`, `high-risk.legal` by the `default` of `anthropic-usage@2025-09-15`"
             ),
             "{b2b}"
         );

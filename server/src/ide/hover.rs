@@ -496,21 +496,37 @@ mod tests {
         contains_all(
             &md,
             &[
-                "**category** `high-risk.legal`\n\nLegal advice, review or drafting.",
+                "**category** `high-risk.legal`\n\nLegal interpretation, legal guidance or decisions with legal consequences.",
                 "Declared in the bundled policy `anthropic-usage@2025-09-15`.",
-                "**Verdict for use case `uc`** (audience=consumer, agentic=false, consent=none) under `anthropic-usage@2025-09-15`: **allowed** by the `default` of `anthropic-usage@2025-09-15`",
+                "**Verdict for use case `uc`** (audience=consumer, agentic=false, consent=none, chatbot=false, minors=false) under `anthropic-usage@2025-09-15`: **allowed** by the `default` of `anthropic-usage@2025-09-15`",
                 "Owes `human-in-the-loop` (missing), `ai-disclosure` (declared), required by rule `high-risk-consumer-safeguards`.",
-                "---\n\n**§ [High-risk use cases](https://www.anthropic.com/legal/aup)**\n\n> Legal, financial and employment uses",
+                "_`anthropic-usage@2025-09-15` is Charter's unofficial rendering of a published policy; the official text its sections link is authoritative._",
+                "---\n\n**§ [High-Risk Use Case Requirements](https://www.anthropic.com/legal/aup)**\n\n> Uses in domains vital to public welfare",
             ],
+        );
+        assert_eq!(
+            md.matches("unofficial rendering").count(),
+            1,
+            "the notice is shown once"
         );
         assert!(!md.contains("法律"));
         // The same in Chinese, for a client in `zh-CN`; the verdict text stays.
         let (_, md) = hover_in(&[("m.usecases.yaml", &text)], "zh-CN");
-        contains_all(&md, &["> 法律、金融和就业相关的用途", "**allowed**"]);
-        assert!(!md.contains("Legal, financial and employment uses"));
+        contains_all(
+            &md,
+            &[
+                "**§ [高风险使用案例要求]",
+                "> 在事关公共福利和社会公平的领域中使用",
+                "**allowed**",
+            ],
+        );
+        assert!(!md.contains("Uses in domains vital to public welfare"));
         // An unknown locale falls back to English.
         let (_, md) = hover_in(&[("m.usecases.yaml", &text)], "fr");
-        contains_all(&md, &["> Legal, financial"]);
+        contains_all(
+            &md,
+            &["**§ [High-Risk Use Case Requirements]", "> Uses in domains vital"],
+        );
     }
 
     #[test]
@@ -519,7 +535,10 @@ mod tests {
         let (_, md) = hover_in(&[("m.usecases.yaml", &text)], "en");
         contains_all(
             &md,
-            &["(audience=business, agentic=false, consent=none)", "**allowed**"],
+            &[
+                "(audience=business, agentic=false, consent=none, chatbot=false, minors=false)",
+                "**allowed**",
+            ],
         );
         assert!(!md.contains("Owes"));
         let text = manifest("    categories: [cyber.vulnerability-discovery$0]\n");
@@ -528,7 +547,7 @@ mod tests {
             &md,
             &[
                 "**prohibited** by rule `no-malicious-cyber`",
-                "**§ [Malicious computer, network and infrastructure activity]",
+                "**§ [Do Not Compromise Computer or Network Systems]",
             ],
         );
         let text = manifest("    categories: [cyber.vulnerability-discovery$0]\n    consent: system-owner\n");
@@ -544,7 +563,9 @@ mod tests {
             &md,
             &[
                 "Covers `cyber.malware`, `cyber.network-attack`",
-                ": **prohibited** at `cyber.infrastructure-compromise`, `cyber.malware`, `cyber.network-attack`, `cyber.vulnerability-discovery`\n",
+                ": **prohibited** at `cyber.denial-of-service`, `cyber.infrastructure-compromise`, `cyber.interception`, \
+                 `cyber.malware`, `cyber.mass-compromise`, `cyber.network-attack`, `cyber.persistence`, \
+                 `cyber.security-bypass`, `cyber.vulnerability-discovery`\n",
                 "\n- `cyber.defense`: **allowed** by rule `defensive-security`\n",
                 "\n- `cyber.malware`: **prohibited** by rule `no-malicious-cyber`\n",
             ],
@@ -555,7 +576,7 @@ mod tests {
     fn a_use_case_with_unknown_references_is_not_judged() {
         let text = manifest("    categories: [high-risk.legal$0]\n    audience: everyone\n");
         let (_, md) = hover_in(&[("m.usecases.yaml", &text)], "en");
-        contains_all(&md, &["not judged", "Legal advice"]);
+        contains_all(&md, &["not judged", "Legal interpretation"]);
         let text = manifest("    categories: [high-risk.leg$0]\n");
         let (_, md) = hover_in(&[("m.usecases.yaml", &text)], "en");
         assert_eq!(
@@ -576,7 +597,7 @@ mod tests {
             &[
                 "**rule** `high-risk-consumer-safeguards`\n\nConsumer-facing high-risk uses need human review and AI disclosure.",
                 "- effect: `require`\n- categories: `high-risk`\n- when: `audience` = `consumer`\n- safeguards: `human-in-the-loop`, `ai-disclosure`",
-                "**§ [High-risk use cases]",
+                "**§ [High-Risk Use Case Requirements]",
             ],
         );
     }
@@ -625,7 +646,7 @@ mod tests {
             &[
                 "**value** `true` of attribute `agentic`\n\nWhether the model acts on its own",
                 "- values: `true`, `false` (default)",
-                "**§ [Agentic use]",
+                "**§ [Using Agents According to Our Usage Policy]",
             ],
         );
         let text = POLICY.replace("tier: [paid]", "tier: [pa$0id]");
@@ -647,7 +668,18 @@ mod tests {
         assert_eq!(token, "human-in-the-loop");
         assert_eq!(
             md,
-            "**safeguard** `human-in-the-loop`\n\nA qualified person reviews the output before it reaches the consumer or is acted on.\n\nDeclared in the bundled policy `anthropic-usage@2025-09-15`."
+            "**safeguard** `human-in-the-loop`\n\nA qualified professional in the field reviews the advice, \
+             recommendation or decision before it is released or finalised.\n\nDeclared in the bundled policy \
+             `anthropic-usage@2025-09-15`.\n\n---\n\n**§ [High-Risk Use Case \
+             Requirements](https://www.anthropic.com/legal/aup)**\n\n> Uses in domains vital to public \
+             welfare and social equity carry more risk: legal, healthcare (wellness advice such as sleep, \
+             stress, nutrition or exercise excluded), insurance, finance, employment and housing, academic \
+             testing, accreditation and admissions, and media or journalistic content published \
+             automatically. When such a use is consumer-facing, a qualified professional must review advice, \
+             recommendations and decisions that affect individuals before they are released, and people must \
+             be told that AI helped produce them, at least at the start of each session. The 2025 update \
+             made clear that these requirements apply to consumer-facing output, not to business-to-business \
+             interactions."
         );
         let text = POLICY.replace("    section: plans\nsections", "    section: pl$0ans\nsections");
         let (token, md) = hover_in(&[("acme.policy.yaml", &text)], "zh-TW");
@@ -678,7 +710,7 @@ mod tests {
         contains_all(
             &md,
             &[
-                "**policy** `anthropic-usage@2025-09-15`\n\nAnthropic Usage Policy, update of 15 September 2025",
+                "**policy** `anthropic-usage@2025-09-15`\n\nAnthropic Usage Policy, in effect from 15 September 2025",
                 "- default: `allow`\n- bundled with Charter",
             ],
         );
@@ -697,7 +729,9 @@ mod tests {
         assert_eq!(token, "uc");
         assert_eq!(
             md,
-            "**use case** `uc`\n\n中文摘要\n\n- categories: `high-risk.legal`, `politics.writing`\n\n**allowed** under `anthropic-usage@2025-09-15`; owes `human-in-the-loop`, `ai-disclosure`."
+            "**use case** `uc`\n\n中文摘要\n\n- categories: `high-risk.legal`, `politics.writing`\n\n**allowed** under `anthropic-usage@2025-09-15`; owes `human-in-the-loop`, `ai-disclosure`.\n\n\
+             _`anthropic-usage@2025-09-15` is Charter's unofficial rendering of a published policy; \
+             the official text its sections link is authoritative._"
         );
     }
 

@@ -386,9 +386,13 @@ mod tests {
         let (cx, file, offset) = workspace("three.usecases.yaml", "high-risk", 0);
         let refs = references(&cx, file, offset, true);
         let files: Vec<String> = refs.iter().map(|l| cx.ws.file(l.file).path.clone()).collect();
-        // The 2025 declaration and its rule, and the manifest; not the 2024 version's.
-        assert_eq!(files, [BUNDLED, BUNDLED, "three.usecases.yaml"]);
+        // The 2025 declaration and its two rules, and the manifest; not the 2024 version's.
+        assert_eq!(files, [BUNDLED, BUNDLED, BUNDLED, "three.usecases.yaml"]);
         assert_eq!(line_of(&cx, &refs[1]), "categories: [high-risk]");
+        assert_eq!(
+            line_of(&cx, &refs[2]),
+            "categories: [general, mcp-server, cyber, politics, law-enforcement, high-risk]"
+        );
     }
 
     #[test]

@@ -260,14 +260,40 @@ mod tests {
         );
         let categories = &symbols[4];
         let roots: Vec<&str> = categories.children.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(roots, ["cyber", "politics", "law-enforcement", "high-risk"]);
-        let cyber = &categories.children[0];
+        assert_eq!(
+            roots,
+            [
+                "general",
+                "mcp-server",
+                "illegal",
+                "critical-infrastructure",
+                "cyber",
+                "weapons",
+                "violence",
+                "privacy",
+                "child-safety",
+                "psychological-harm",
+                "misinformation",
+                "politics",
+                "law-enforcement",
+                "fraud",
+                "platform-abuse",
+                "sexual-content",
+                "high-risk"
+            ]
+        );
+        let cyber = &categories.children[4];
         let children: Vec<&str> = cyber.children.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             children,
             [
                 "cyber.malware",
                 "cyber.network-attack",
+                "cyber.denial-of-service",
+                "cyber.interception",
+                "cyber.persistence",
+                "cyber.security-bypass",
+                "cyber.mass-compromise",
                 "cyber.infrastructure-compromise",
                 "cyber.vulnerability-discovery",
                 "cyber.defense"
@@ -276,19 +302,25 @@ mod tests {
         let malware = &cyber.children[0];
         assert_eq!(
             slice(&cx, file, malware.range),
-            "cyber.malware:\n    summary: Creating or improving malicious software."
+            "cyber.malware:\n    summary: Creating or spreading malware, ransomware or other malicious code."
         );
         assert_eq!(
             malware.detail.as_deref(),
-            Some("Creating or improving malicious software.")
+            Some("Creating or spreading malware, ransomware or other malicious code.")
         );
         let text = slice(&cx, file, cyber.range);
         assert!(text.starts_with("cyber:\n    summary: Work on"), "{text}");
         assert!(
-            text.ends_with("cyber.defense:\n    summary: Defensive security work that makes systems harder to attack."),
+            text.ends_with(
+                "cyber.defense:\n    summary: Defensive security work, such as detection, hardening, incident response or security tooling."
+            ),
             "{text}"
         );
-        let rule = &symbols[5].children.last().unwrap();
+        let rule = symbols[5]
+            .children
+            .iter()
+            .find(|r| r.name == "high-risk-consumer-safeguards")
+            .unwrap();
         assert_eq!(rule.name, "high-risk-consumer-safeguards");
         assert_eq!(rule.detail.as_deref(), Some("require: high-risk"));
         assert!(slice(&cx, file, rule.range).starts_with("id: high-risk-consumer-safeguards\n    effect: require"));
@@ -300,8 +332,8 @@ mod tests {
         );
         let mut lines = Vec::new();
         outline(&cx, file, &symbols, 0, &mut lines);
-        assert!(lines.contains(&"    Category law-enforcement.analytics [Analytical applications that do not surveil, track or profile people.]".to_owned()));
-        assert!(lines.contains(&"  Section high-risk [High-risk use cases]".to_owned()));
+        assert!(lines.contains(&"    Category law-enforcement.analytics [Analysis that surveils, tracks or profiles no one, such as helping to find missing persons.]".to_owned()));
+        assert!(lines.contains(&"  Section high-risk [High-Risk Use Case Requirements]".to_owned()));
     }
 
     #[test]

@@ -995,7 +995,9 @@ rules:
 
     #[test]
     fn a_section_title_may_be_localized_like_its_text() {
-        let src = with_header("sections:\n  s:\n    title: {en: Weapons, zh: 武器}\n    text: x\n  t:\n    title: [a]\n    text: y\n");
+        let src = with_header(
+            "sections:\n  s:\n    title: {en: Weapons, zh: 武器}\n    text: x\n  t:\n    title: [a]\n    text: y\n",
+        );
         let (doc, diags) = lower(&src);
         let d = only(&src, &diags, Code::WrongType, "[a]");
         assert_eq!(
@@ -1003,8 +1005,15 @@ rules:
             "`title` of section `t` must be text or a map from locales to text, found a list"
         );
         let s = &doc.sections[0];
-        assert_eq!((s.title_in("zh-CN"), s.title_in("en"), s.title_in("fr")), ("武器", "Weapons", "Weapons"));
-        assert_eq!(doc.sections[1].title_in("zh"), "t", "a section without a usable title shows its id");
+        assert_eq!(
+            (s.title_in("zh-CN"), s.title_in("en"), s.title_in("fr")),
+            ("武器", "Weapons", "Weapons")
+        );
+        assert_eq!(
+            doc.sections[1].title_in("zh"),
+            "t",
+            "a section without a usable title shows its id"
+        );
     }
 
     #[test]
