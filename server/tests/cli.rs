@@ -1369,6 +1369,52 @@ fn explain_quotes_the_section_in_the_locale_asked() {
     );
 }
 
+/// Chinese is wrapped by terminal columns (an ideograph takes two), between ideographs, never
+/// inside `2025 年` and never before closing punctuation.
+#[test]
+fn explain_wraps_chinese_by_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    let run = in_repo(&[
+        "explain",
+        "law-enforcement.censorship",
+        "--locale",
+        "zh",
+        "--today",
+        TODAY,
+    ]);
+    run.expect_code(0);
+    let quoted: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("§ "))
+        .skip(1)
+        .collect();
+    assert!(
+        quoted.len() > 3,
+        "the Chinese section is wrapped over several lines:\n{}",
+        run.stdout
+    );
+    for line in &quoted {
+        assert!(line.width() <= 94, "{} columns: {line}", line.width());
+        assert!(
+            !line.trim_start().starts_with(['，', '。', '、', '；', '：', '）']),
+            "{line}"
+        );
+    }
+    for pair in quoted.windows(2) {
+        assert!(
+            !(pair[0].ends_with("2025") && pair[1].trim_start().starts_with('年')),
+            "{pair:?}"
+        );
+    }
+    let text: String = quoted.iter().map(|l| l.trim()).collect();
+    assert!(
+        text.contains("2025 年的更新"),
+        "nothing lost at the breaks:\n{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn explain_politics_writing_under_2024_is_prohibited_by_its_rule() {
     let run = in_repo(&[

@@ -197,11 +197,7 @@ fn assignment_at(attributes: &[(String, Vec<String>)], mut p: usize) -> Vec<(&st
 
 /// One line per distinct change of a leaf, naming only the attributes the change depends on:
 /// an attribute is left out when changing its value never changes what changes.
-fn leaf_lines(
-    leaf: &str,
-    attributes: &[(String, Vec<String>)],
-    per_point: &[Option<Change>],
-) -> Vec<String> {
+fn leaf_lines(leaf: &str, attributes: &[(String, Vec<String>)], per_point: &[Option<Change>]) -> Vec<String> {
     let mut strides = Vec::with_capacity(attributes.len());
     let mut stride = 1;
     for (_, values) in attributes {

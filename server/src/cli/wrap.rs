@@ -17,7 +17,9 @@ const OPENING: &str = "（「『“‘《〈【(";
 /// `text` in lines of at most `width` display columns, paragraph by paragraph (one output
 /// line per input line at least). A run that cannot be broken (a long word) overflows.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    text.lines().flat_map(|paragraph| fill(&tokens(paragraph), width)).collect()
+    text.lines()
+        .flat_map(|paragraph| fill(&tokens(paragraph), width))
+        .collect()
 }
 
 /// An unbreakable piece of a line: a word, or one ideograph.

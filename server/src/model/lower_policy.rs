@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::lower::{Extra, Fields, IdKind, Lowerer, Owner, quote};
 use crate::model::{
-    AttributeDecl, CategoryDecl, Effect, Localized, PolicyDoc, RuleDecl, SafeguardDecl, SectionDecl, Spanned, WhenClause, keys,
+    AttributeDecl, CategoryDecl, Effect, Localized, PolicyDoc, RuleDecl, SafeguardDecl, SectionDecl, Spanned,
+    WhenClause, keys,
 };
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
 use crate::text::TextRange;
