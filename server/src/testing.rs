@@ -294,3 +294,18 @@ pub fn random_manifest_edit(rng: &mut Rng, text: &str) -> (usize, usize, String)
     };
     (start, end, inserted)
 }
+
+/// Where `token` stands on the first line of the bundled 2025 policy that starts with `line`
+/// (indentation included), as a 0-based line and column. The bundled ids are ASCII, so the
+/// column is the same in UTF-8 and UTF-16; tests find places in the policy this way rather
+/// than by line numbers that every edit of the policy moves.
+pub fn bundled_2025_position(line: &str, token: &str) -> (u32, u32) {
+    let text = include_str!("../../policies/anthropic-usage/2025-09-15.policy.yaml");
+    let (n, found) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with(line))
+        .unwrap_or_else(|| panic!("no line {line:?} in the bundled policy"));
+    let start = found.find(token).expect("the token on its line") as u32;
+    (n as u32, start)
+}

@@ -34,14 +34,8 @@ const UNKNOWN_LEGL: &str = "unknown category `high-risk.legl` in use case `typo-
 /// The range (as LSP JSON, UTF-8 or UTF-16 alike: the bundled ids are ASCII) of `token` on the
 /// first line of the bundled 2025 policy that starts with `line`, indentation included.
 fn bundled_range(line: &str, token: &str) -> Value {
-    let text = include_str!("../../policies/anthropic-usage/2025-09-15.policy.yaml");
-    let (n, found) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.starts_with(line))
-        .unwrap_or_else(|| panic!("no line {line:?} in the bundled policy"));
-    let start = found.find(token).expect("the token on its line") as u32;
-    range(n as u32, start, n as u32, start + token.len() as u32)
+    let (n, start) = charter::testing::bundled_2025_position(line, token);
+    range(n, start, n, start + token.len() as u32)
 }
 
 /// `- id: no-malicious-cyber` in the bundled 2025 policy: the id's range.

@@ -70,9 +70,11 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
     Ok(Expected { allowed: true, owes })
 }
 
-/// The expectations in the comments above each `- id:` line: use case id → (version →
-/// expectation), with whether a source line was given.
-fn expectations(text: &str) -> Result<Vec<(String, Vec<(String, Expected)>, bool)>, String> {
+/// A use case id, its expectation per version, and whether a `# source:` line was given.
+type Stated = (String, Vec<(String, Expected)>, bool);
+
+/// The expectations in the comments above each `- id:` line.
+fn expectations(text: &str) -> Result<Vec<Stated>, String> {
     let mut out = Vec::new();
     let (mut pending, mut sourced) = (Vec::new(), false);
     for (i, line) in text.lines().enumerate() {

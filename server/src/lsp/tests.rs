@@ -320,14 +320,8 @@ fn bundled_uri() -> Uri {
 /// The range of `token` on the first line of the bundled 2025 policy that starts with `line`
 /// (indentation included).
 fn bundled_range(line: &str, token: &str) -> Range {
-    let text = include_str!("../../../policies/anthropic-usage/2025-09-15.policy.yaml");
-    let (n, found) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.starts_with(line))
-        .unwrap_or_else(|| panic!("no line {line:?} in the bundled policy"));
-    let start = found.find(token).expect("the token on its line") as u32;
-    range(n as u32, start, n as u32, start + token.len() as u32)
+    let (n, start) = crate::testing::bundled_2025_position(line, token);
+    range(n, start, n, start + token.len() as u32)
 }
 
 /// A started server with `BOT` open (its first diagnostics received).
