@@ -145,8 +145,8 @@ Fail naming WHAT after `charter-test-timeout' seconds."
         (charter-test-fail "Eglot did not add its hover to eldoc-documentation-functions"))
       (eglot-hover-eldoc-function (lambda (info &rest _) (setq hover (or info "")) t))
       (charter-test-wait "hover answer" (lambda () hover))
-      (unless (string-match-p "High-risk use cases" hover)
-        (charter-test-fail "hover on high-risk.legal lacks \"High-risk use cases\": %S" hover))
+      (unless (string-match-p "High-Risk Use Case Requirements" hover)
+        (charter-test-fail "hover on high-risk.legal lacks \"High-Risk Use Case Requirements\": %S" hover))
       (charter-test-ok "Eldoc hover on high-risk.legal quotes the section: %S"
                        (truncate-string-to-width (replace-regexp-in-string "\n+" " | " (substring-no-properties hover)) 160)))
 

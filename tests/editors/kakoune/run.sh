@@ -178,11 +178,11 @@ ok "lsp_diagnostic_error_count = 3"
 # Hover on a category of the bundled policy: the section it quotes.
 kak_eval "edit %{$manifest}; execute-keys gg /high-risk\\.legal<ret>; lsp-hover-buffer client0"
 hover=$(kak_wait_for hover "try %{ evaluate-commands -buffer *hover* %{ write -force %{$out/hover} } }" \
-  'High-risk use cases') || fail "hover on high-risk.legal lacks the bundled section:
+  'High-Risk Use Case Requirements') || fail "hover on high-risk.legal lacks the bundled section:
 $hover"
 printf '%s' "$hover" | grep -qF 'public welfare' || fail "hover lacks the quoted section text: $hover"
 printf '%s' "$hover" | grep -qF 'ai-disclosure' || fail "hover lacks the owed safeguards: $hover"
-ok "hover on high-risk.legal quotes \"High-risk use cases\" and names ai-disclosure"
+ok "hover on high-risk.legal quotes \"High-Risk Use Case Requirements\" and names ai-disclosure"
 
 # Quick fix on the missing safeguard, saved, then fresh diagnostics.
 kak_eval "edit %{$manifest}; execute-keys gg /warranty-rights-advice<ret>; lsp-code-actions-sync quickfix; write"

@@ -128,12 +128,12 @@ local legal_line, legal_col = find('high-risk.legal')
 local hover = request('textDocument/hover', at(legal_line, legal_col + 3))
 local contents = hover and hover.contents
 local text = type(contents) == 'table' and (contents.value or vim.inspect(contents)) or tostring(contents)
-for _, needle in ipairs({ 'high-risk.legal', 'High-risk use cases', 'public welfare' }) do
+for _, needle in ipairs({ 'high-risk.legal', 'High-Risk Use Case Requirements', 'public welfare' }) do
   if not text:find(needle, 1, true) then
     fail(('hover on high-risk.legal lacks %q:\n%s'):format(needle, text))
   end
 end
-ok('hover quotes the bundled section "High-risk use cases"')
+ok('hover quotes the bundled section "High-Risk Use Case Requirements"')
 
 -- Completion right after `categories: [`: the category ids in scope.
 local bracket_line, bracket_col = find('categories: [high-risk.legal')

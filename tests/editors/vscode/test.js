@@ -174,8 +174,8 @@ async function main() {
     check('exactly the three deliberate problems', diags.length === 3, show(diags));
     const hover = report.hover.contents.join('\n');
     check(
-      `hover on high-risk.legal (${legalLine}:${request.hover.character}) quotes "High-risk use cases"`,
-      hover.includes('High-risk use cases'),
+      `hover on high-risk.legal (${legalLine}:${request.hover.character}) quotes "High-Risk Use Case Requirements"`,
+      hover.includes('High-Risk Use Case Requirements'),
       JSON.stringify(hover.slice(0, 400)),
     );
     check(
@@ -221,12 +221,12 @@ async function main() {
       .hover()
       .then(() =>
         page
-          .locator('.monaco-hover', { hasText: 'High-risk use cases' })
+          .locator('.monaco-hover', { hasText: 'High-Risk Use Case Requirements' })
           .first()
           .waitFor({ state: 'visible', timeout: 30000 }),
       )
       .then(() => true, (e) => `${e.message.split('\n')[0]}`);
-    check('a mouse hover on high-risk.legal shows "High-risk use cases"', hovered === true, hovered);
+    check('a mouse hover on high-risk.legal shows "High-Risk Use Case Requirements"', hovered === true, hovered);
     const hoverShot = path.join(path.dirname(screenshot), 'hover.png');
     await page.screenshot({ path: hoverShot });
     console.log(`     screenshot: ${hoverShot}`);
