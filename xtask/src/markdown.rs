@@ -111,7 +111,6 @@ pub fn blocks(text: &str) -> Vec<Block> {
     blocks
 }
 
-
 /// The file name a YAML example gives on its first line (`# acme.policy.yaml`), when it names
 /// a policy or manifest file.
 pub fn example_file_name(block: &Block) -> Option<&str> {
