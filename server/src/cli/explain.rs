@@ -137,11 +137,13 @@ fn explanation(
                 describe.rule_names(rules)
             ));
         }
-        let mut section = match &v.decider {
+        // The category's own section first: a leaf may name the heading its verdict rests on
+        // (2024's forged documents fall under "any illegal activity"), more precisely than
+        // the section of the group rule that decides it.
+        let section = describe.category_section(name).or_else(|| match &v.decider {
             Decider::Rules(rules) => rules.first().and_then(|&r| describe.rule_section(r)),
             Decider::Default { .. } => None,
-        };
-        section = section.or_else(|| describe.category_section(name));
+        });
         sections.extend(section.filter(|s| !sections.iter().any(|x| x.id == s.id)));
     }
     for section in sections {

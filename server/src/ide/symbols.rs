@@ -332,7 +332,7 @@ mod tests {
         );
         let mut lines = Vec::new();
         outline(&cx, file, &symbols, 0, &mut lines);
-        assert!(lines.contains(&"    Category law-enforcement.analytics [Analysis that surveils, tracks or profiles no one, such as helping to find missing persons.]".to_owned()));
+        assert!(lines.contains(&"    Category law-enforcement.analytics [Analysis by or for a law-enforcement agency that surveils, tracks or profiles no one, such as helping to find missing persons.]".to_owned()));
         assert!(lines.contains(&"  Section high-risk [High-Risk Use Case Requirements]".to_owned()));
     }
 
