@@ -32,6 +32,14 @@ macro_rules! codes {
             pub fn from_name(name: &str) -> Option<Code> {
                 match name { $($name => Some(Code::$variant),)* _ => None }
             }
+
+            /// The code's page of the user's guide (`docs/src/codes/CODE.md`), in Markdown:
+            /// what `charter explain-code` prints and the book publishes, from the one file.
+            pub fn page(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!("../../docs/src/codes/", $name, ".md"))),*
+                }
+            }
         }
     };
 }
@@ -61,6 +69,44 @@ codes! {
     MissingSafeguard => "missing-safeguard", Error, "A use case that does not declare a safeguard it owes.";
     AmbiguousDecision => "ambiguous-decision", Warning, "A use case whose verdict rests on a rule conflict.";
     SupersededPolicy => "superseded-policy", Hint, "A manifest pinned to a policy version that a newer one replaced.";
+}
+
+/// Where the user's guide is published: the `documentation` key of `server/Cargo.toml` (read
+/// through `homepage`, which Cargo passes to the compiler and which holds the same address).
+/// Links to a code's page (LSP `codeDescription`, SARIF `helpUri`) start here unless the user
+/// names another base (`--docs-url`, `CHARTER_DOCS_URL`, the `docsUrl` setting).
+pub const DEFAULT_DOCS_URL: &str = env!("CARGO_PKG_HOMEPAGE");
+
+impl Code {
+    /// The address of the code's page under `base`, the root of the published book (with or
+    /// without its final `/`): `{base}/codes/CODE.html`.
+    pub fn docs_url(self, base: &str) -> String {
+        format!("{}/codes/{}.html", base.trim_end_matches('/'), self.as_str())
+    }
+}
+
+/// Checks a base address for the user's guide given in a setting or on the command line:
+/// absolute, `http`, `https` or `file`, without spaces, query or fragment (a code's page is
+/// appended to it). Returns it with one final `/`.
+pub fn docs_base(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let scheme_ok = ["https://", "http://", "file://"]
+        .iter()
+        .any(|scheme| url.len() > scheme.len() && url.starts_with(scheme));
+    if !scheme_ok {
+        return Err(format!(
+            "`{url}` is not an address the documentation can be at; write an absolute http(s) or file URL, e.g. `{DEFAULT_DOCS_URL}`"
+        ));
+    }
+    if let Some(bad) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#'))
+    {
+        return Err(format!(
+            "`{url}` cannot be the documentation's address: it contains {bad:?}; give the folder the book is published in, e.g. `{DEFAULT_DOCS_URL}`"
+        ));
+    }
+    Ok(format!("{}/", url.trim_end_matches('/')))
 }
 
 impl std::fmt::Display for Code {
@@ -186,4 +232,65 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|&(d, c)| d > 0 && d <= (name.chars().count().max(c.chars().count()) / 3).max(1))
         .min_by_key(|&(d, c)| (d, c))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_docs_url_is_the_documentation_key() {
+        let manifest = include_str!("../Cargo.toml");
+        let key = |name: &str| {
+            manifest
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix(name)?
+                        .trim()
+                        .strip_prefix('=')?
+                        .trim()
+                        .strip_prefix('"')?
+                        .strip_suffix('"')
+                })
+                .map(str::to_owned)
+        };
+        assert_eq!(key("documentation").as_deref(), Some(DEFAULT_DOCS_URL));
+        assert_eq!(docs_base(DEFAULT_DOCS_URL).as_deref(), Ok(DEFAULT_DOCS_URL));
+    }
+
+    #[test]
+    fn code_pages_live_under_the_base() {
+        assert_eq!(
+            Code::RuleConflict.docs_url("https://a.example/charter/"),
+            "https://a.example/charter/codes/rule-conflict.html"
+        );
+        assert_eq!(
+            Code::RuleConflict.docs_url("https://a.example/charter"),
+            "https://a.example/charter/codes/rule-conflict.html"
+        );
+    }
+
+    #[test]
+    fn docs_bases_are_checked() {
+        assert_eq!(docs_base("https://a.example/x").as_deref(), Ok("https://a.example/x/"));
+        assert_eq!(docs_base("file:///srv/book/").as_deref(), Ok("file:///srv/book/"));
+        for bad in [
+            "a.example/x",
+            "https://",
+            "https://a.example/x?y",
+            "https://a.example/a b",
+            "ftp://a.example",
+        ] {
+            let e = docs_base(bad).unwrap_err();
+            assert!(e.contains(bad.trim()) && e.contains(DEFAULT_DOCS_URL), "{e}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_page_titled_with_its_name() {
+        for &code in Code::ALL {
+            let first = code.page().lines().next().unwrap_or_default();
+            assert_eq!(first, format!("# {code}"), "the first line of docs/src/codes/{code}.md");
+        }
+    }
 }

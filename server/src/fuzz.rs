@@ -79,7 +79,15 @@ pub fn engine(data: &[u8]) {
     // One output format per input, by its length: all four took a third of the time.
     let format = [Format::Human, Format::Json, Format::Sarif, Format::Github][data.len() % 4];
     let mut out = Vec::new();
-    render(format, &results, &sources, format == Format::Human, &mut out).expect("writing to memory");
+    render(
+        format,
+        &results,
+        &sources,
+        format == Format::Human,
+        crate::diagnostic::DEFAULT_DOCS_URL,
+        &mut out,
+    )
+    .expect("writing to memory");
 }
 
 /// The language server's message handling: see [`crate::lsp::fuzz`].

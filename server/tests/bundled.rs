@@ -420,7 +420,7 @@ fn the_2024_sections_carry_its_own_headings_and_link_an_archived_copy() {
     check_sections("2024-06-06", HEADINGS_2024, ARCHIVED_2024);
 }
 
-/// The announcement's own Chinese terms (shared/sources) are the ones the rendering uses.
+/// The announcement's own Chinese terms (its Chinese text) are the ones the rendering uses.
 #[test]
 fn the_chinese_text_uses_the_announcements_terms() {
     let ws = Workspace::with_bundled();

@@ -76,10 +76,17 @@ impl Run {
 
 /// Runs `charter ARGS` in `cwd`, with a timeout, capturing both streams.
 fn charter(cwd: &Path, args: &[&str]) -> Run {
+    charter_with_env(cwd, args, &[])
+}
+
+/// [`charter`] with these environment variables set (and no `CHARTER_DOCS_URL` of the caller's).
+fn charter_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(args)
         .current_dir(cwd)
+        .env_remove("CHARTER_DOCS_URL")
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -1651,4 +1658,192 @@ fn the_bundled_policies_check_clean() {
     let run = in_repo(&["check", "policies", "--deny-warnings", "--today", TODAY]);
     run.expect_code(0);
     assert_eq!(run.stdout.trim_end(), "No problems found.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links to the user's guide: SARIF `helpUri`, `--docs-url`, `explain-code`
+// ---------------------------------------------------------------------------------------------
+
+/// Each SARIF rule's `helpUri` is its code's page under `base`, and every code is a rule.
+fn assert_help_uris(log: &Value, base: &str) {
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let codes: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let all: Vec<&str> = charter::diagnostic::Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(codes, all);
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        assert_eq!(rule["helpUri"], format!("{base}codes/{id}.html"), "{rule}");
+    }
+}
+
+#[test]
+fn sarif_rules_link_the_code_pages_of_the_published_guide_or_of_docs_url() {
+    let default = charter::diagnostic::DEFAULT_DOCS_URL;
+    let (log, run) = sarif_check(&repo(), &["examples", "--today", TODAY]);
+    run.expect_code(1);
+    assert_help_uris(&log, default);
+
+    let run = in_repo(&[
+        "check",
+        "examples",
+        "--format",
+        "sarif",
+        "--today",
+        TODAY,
+        "--docs-url",
+        "https://mirror.example/charter",
+    ]);
+    run.expect_code(1);
+    assert_help_uris(
+        &serde_json::from_str(&run.stdout).unwrap(),
+        "https://mirror.example/charter/",
+    );
+
+    let env = [("CHARTER_DOCS_URL", "file:///srv/charter-book")];
+    let run = charter_with_env(
+        &repo(),
+        &["check", "examples", "--format", "sarif", "--today", TODAY],
+        &env,
+    );
+    run.expect_code(1);
+    assert_help_uris(&serde_json::from_str(&run.stdout).unwrap(), "file:///srv/charter-book/");
+
+    // The flag wins over the variable.
+    let args = [
+        "check",
+        "examples",
+        "--format",
+        "sarif",
+        "--today",
+        TODAY,
+        "--docs-url",
+        "https://a.example/",
+    ];
+    let run = charter_with_env(&repo(), &args, &env);
+    assert_help_uris(&serde_json::from_str(&run.stdout).unwrap(), "https://a.example/");
+}
+
+#[test]
+fn a_docs_url_that_is_no_address_is_bad_usage() {
+    for bad in ["docs", "https://a.example/x?y=1", "ftp://a.example/"] {
+        let run = in_repo(&["check", "examples", "--docs-url", bad]);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("--docs-url") && run.stderr.contains(bad),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn explain_code_prints_the_page_of_the_guide() {
+    let page = std::fs::read_to_string(repo().join("docs/src/codes/layer-violation.md")).unwrap();
+    let run = in_repo(&["explain-code", "layer-violation"]);
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("# layer-violation\n"), "{}", run.stdout);
+    // Every line of the page is printed: code blocks indented, prose as written (lines with a
+    // link or bold text are rewritten, so only the others are compared word for word).
+    let mut fenced = false;
+    for line in page.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if fenced {
+            assert!(run.stdout.contains(&format!("    {line}")), "{line:?}\n{}", run.stdout);
+        } else if !line.contains('[') && !line.contains("**") && !line.starts_with("<!--") {
+            assert!(run.stdout.contains(line), "{line:?}\n{}", run.stdout);
+        }
+    }
+    assert!(
+        run.stdout.contains("error[layer-violation]: rule `malware-research`"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("<!--"), "generator markers are not printed");
+    assert!(!run.stdout.contains("```"), "fences are not printed");
+    // Links into the book become addresses under the docs URL; the page's own address ends it.
+    let default = charter::diagnostic::DEFAULT_DOCS_URL;
+    assert!(
+        run.stdout.contains(&format!("<{default}layering.html>")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .trim_end()
+            .ends_with(&format!("{default}codes/layer-violation.html")),
+        "{}",
+        run.stdout
+    );
+    let run = in_repo(&[
+        "explain-code",
+        "layer-violation",
+        "--docs-url",
+        "https://mirror.example/c/",
+    ]);
+    assert!(
+        run.stdout.contains("<https://mirror.example/c/layering.html>"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn explain_code_of_an_unknown_code_suggests_the_nearest_and_exits_2() {
+    let run = in_repo(&["explain-code", "layer-violaton"]);
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("`layer-violaton` is not a diagnostic code")
+            && run.stderr.contains("did you mean `layer-violation`?"),
+        "{}",
+        run.stderr
+    );
+    let run = in_repo(&["explain-code", "banana"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("`charter explain-code` with no code lists every code"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn explain_code_without_a_code_lists_every_code() {
+    let run = in_repo(&["explain-code"]);
+    run.expect_code(0);
+    for code in charter::diagnostic::Code::ALL {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(code.as_str())),
+            "`{code}` is listed:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn the_human_report_points_at_explain_code() {
+    let run = in_repo(&["check", "examples", "--today", TODAY]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("charter explain-code layer-violation"),
+        "{}",
+        run.stderr
+    );
+    let dir = TempDir::new("clean-hint");
+    dir.write(
+        "ok.usecases.yaml",
+        "manifest: ok\nuse-cases:\n  - id: a\n    categories: [cyber.defense]\n",
+    );
+    let run = charter(dir.path(), &["check", ".", "--today", TODAY]);
+    run.expect_code(0);
+    assert!(
+        !run.stderr.contains("explain-code"),
+        "nothing to explain: {}",
+        run.stderr
+    );
 }

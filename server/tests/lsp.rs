@@ -2158,3 +2158,78 @@ fn yml_extensions_and_unsaved_documents_are_checked_by_their_names() {
     assert_eq!(server.publish(untitled)["diagnostics"], json!([]));
     server.finish();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Links to the code pages of the user's guide
+
+/// Every diagnostic's `codeDescription.href` is its code's page under `base`.
+fn assert_links_under(publish: &Value, base: &str) {
+    let all = diagnostics(publish);
+    assert!(!all.is_empty(), "{publish}");
+    for diagnostic in all {
+        let code = diagnostic["code"].as_str().expect("a code");
+        assert_eq!(
+            diagnostic["codeDescription"]["href"],
+            format!("{base}codes/{code}.html"),
+            "{diagnostic}"
+        );
+    }
+}
+
+#[test]
+fn every_diagnostic_links_its_code_page_at_the_configured_address() {
+    let default = charter::diagnostic::DEFAULT_DOCS_URL;
+    assert!(default.starts_with("https://") && default.ends_with('/'), "{default}");
+
+    // No setting: the published guide.
+    let ws = TempDir::new("docs-url");
+    let uri = ws.uri("bot.usecases.yaml");
+    let server = Server::start(&Options::default());
+    server.open(&uri, BOT);
+    assert_links_under(&server.publish(&uri), default);
+    server.finish();
+
+    // `docsUrl` in `initializationOptions` (without its final `/`), then changed through
+    // `workspace/didChangeConfiguration`: the diagnostics are published again with new links.
+    let server = Server::start(&Options {
+        init_options: Some(json!({ "docsUrl": "https://mirror.example/charter" })),
+        ..Options::default()
+    });
+    server.open(&uri, BOT);
+    assert_links_under(&server.publish(&uri), "https://mirror.example/charter/");
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "charter": { "docsUrl": "file:///srv/charter-book/" } } }),
+    );
+    let republished = server.publish_where(&uri, "links to the local book", |p| {
+        diagnostics(p).first().is_some_and(|d| {
+            d["codeDescription"]["href"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("file:///srv/")
+        })
+    });
+    assert_links_under(&republished, "file:///srv/charter-book/");
+
+    // A setting that is no address is ignored, with a line in the log: back to the default.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "charter": { "docsUrl": "not a url" } } }),
+    );
+    let republished = server.publish_where(&uri, "links to the published guide", |p| {
+        diagnostics(p)
+            .first()
+            .is_some_and(|d| d["codeDescription"]["href"].as_str().unwrap_or("").starts_with(default))
+    });
+    assert_links_under(&republished, default);
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while !server.stderr().contains("ignoring setting `docsUrl`") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        server.stderr().contains("ignoring setting `docsUrl`"),
+        "{}",
+        server.stderr()
+    );
+    server.finish();
+}

@@ -1,5 +1,6 @@
 //! The README's table of diagnostics and the codes the engine defines must agree: every code
-//! documented once, with its severity, and nothing documented that does not exist.
+//! documented once, with its severity, linking its page of the user's guide, and nothing
+//! documented that does not exist.
 
 use charter::diagnostic::Code;
 
@@ -10,7 +11,15 @@ fn readme_documents_every_code_with_its_severity() {
         .lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            let code = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            // `[`code`](docs/src/codes/code.md)`
+            let (label, target) = cells.get(1)?.strip_prefix('[')?.split_once("](")?;
+            let code = label.strip_prefix('`')?.strip_suffix('`')?;
+            let target = target.strip_suffix(')')?;
+            assert_eq!(
+                target,
+                format!("docs/src/codes/{code}.md"),
+                "the README links `{code}`'s page"
+            );
             let severity = cells.get(2)?;
             Code::from_name(code).map(|_| (code.to_owned(), severity.to_string()))
         })

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::load::load;
 use super::render::{Format, Source, render};
-use super::{Common, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{Common, DocsArgs, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 
@@ -24,9 +24,12 @@ pub struct CheckArgs {
     deny_warnings: bool,
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    docs: DocsArgs,
 }
 
 pub fn run(args: CheckArgs) -> Result<u8, String> {
+    let docs = args.docs.base()?;
     let loaded = load(&args.paths, &args.common.policy_paths);
     for error in &loaded.errors {
         eprintln!("charter: {error}");
@@ -48,13 +51,19 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
     let color =
         args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
-    render(args.format, &results, &sources, color, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
+    render(args.format, &results, &sources, color, &docs, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
     out.flush().map_err(|e| format!("cannot write output: {e}"))?;
+    let all = results.iter().flat_map(|(_, d)| d);
     if args.format == Format::Human {
         let n = loaded.reported.len();
         eprintln!("Checked {n} {}.", if n == 1 { "file" } else { "files" });
+        if let Some(first) = all.clone().next() {
+            eprintln!(
+                "For more about a code, run `charter explain-code CODE`, e.g. `charter explain-code {}`.",
+                first.code
+            );
+        }
     }
-    let all = results.iter().flat_map(|(_, d)| d);
     let failing =
         |d: &&Diagnostic| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning);
     Ok(if !loaded.errors.is_empty() {

@@ -5,6 +5,7 @@
 mod check;
 mod diff;
 mod explain;
+pub mod explain_code;
 mod load;
 mod policy;
 pub mod render;
@@ -17,8 +18,9 @@ pub use today::system_today;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
+use crate::diagnostic::{DEFAULT_DOCS_URL, docs_base};
 use crate::model::Date;
 
 #[derive(Parser, Debug)]
@@ -47,6 +49,29 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Explain a diagnostic code: what it means, an example, how to fix it (without a code:
+    /// list every code).
+    ExplainCode(explain_code::ExplainCodeArgs),
+}
+
+/// What `charter [SUBCOMMAND] --help` prints (the user's guide quotes it); `None` for an
+/// unknown subcommand.
+pub fn long_help(subcommand: Option<&str>) -> Option<String> {
+    let mut argv = vec!["charter"];
+    argv.extend(subcommand);
+    argv.push("--help");
+    match Cli::command().try_get_matches_from(argv) {
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => Some(e.render().to_string()),
+        _ => None,
+    }
+}
+
+/// The names of the subcommands, in the order `--help` lists them.
+pub fn subcommands() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect()
 }
 
 /// Options every subcommand that reads policies shares.
@@ -63,6 +88,23 @@ pub struct Common {
 impl Common {
     fn today(&self) -> Date {
         self.today.unwrap_or_else(today::system_today)
+    }
+}
+
+/// Where links to a diagnostic code's page point (SARIF `helpUri`, `explain-code`).
+#[derive(Args, Debug, Clone)]
+pub struct DocsArgs {
+    /// The address the user's guide is published at, for links to each code's page (a mirror,
+    /// or a `file://` copy built with `mdbook build docs`).
+    #[arg(long = "docs-url", value_name = "URL", env = "CHARTER_DOCS_URL", hide_env_values = true,
+          default_value = DEFAULT_DOCS_URL, value_parser = docs_base)]
+    docs_url: String,
+}
+
+impl DocsArgs {
+    /// The base, checked and ending in `/`.
+    pub fn base(&self) -> Result<String, String> {
+        docs_base(&self.docs_url)
     }
 }
 
@@ -88,6 +130,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::ExplainCode(args) => explain_code::run(args),
         Command::Lsp => return crate::lsp::run(),
     };
     match result {

@@ -1,9 +1,12 @@
 //! Settings from `initializationOptions` and `workspace/configuration` (section `charter`).
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use serde::Deserialize;
+use tower_lsp_server::ls_types::Uri;
 
+use crate::diagnostic::{Code, DEFAULT_DOCS_URL, docs_base};
 use crate::model::Date;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,6 +15,16 @@ pub struct Config {
     pub policy_paths: Vec<PathBuf>,
     /// A day standing in for today.
     pub today: Option<Date>,
+    /// Where the user's guide is published (ending in `/`), when not at
+    /// [`DEFAULT_DOCS_URL`]: the base of each diagnostic's `codeDescription.href`.
+    pub docs_url: Option<String>,
+}
+
+impl Config {
+    /// The base address of the code pages diagnostics link to.
+    pub fn docs_base(&self) -> &str {
+        self.docs_url.as_deref().unwrap_or(DEFAULT_DOCS_URL)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -21,6 +34,8 @@ struct Raw {
     policy_paths: Vec<String>,
     #[serde(default)]
     today: Option<String>,
+    #[serde(default)]
+    docs_url: Option<String>,
 }
 
 impl Config {
@@ -44,9 +59,18 @@ impl Config {
             }
             date
         });
+        let docs_url = raw.docs_url.as_deref().and_then(|url| {
+            let base = docs_base(url).and_then(|base| match Uri::from_str(&Code::YamlSyntax.docs_url(&base)) {
+                Ok(_) => Ok(base),
+                Err(e) => Err(format!("`{url}` is not a URL: {e}")),
+            });
+            base.map_err(|e| eprintln!("charter: ignoring setting `docsUrl`: {e}"))
+                .ok()
+        });
         Config {
             policy_paths: raw.policy_paths.into_iter().map(PathBuf::from).collect(),
             today,
+            docs_url,
         }
     }
 }
@@ -66,5 +90,18 @@ mod tests {
             Config::default()
         );
         assert_eq!(Config::from_json(&serde_json::Value::Null), Config::default());
+    }
+
+    #[test]
+    fn docs_url_is_a_checked_base_with_a_final_slash() {
+        let config =
+            Config::from_json(&serde_json::json!({ "charter": { "docsUrl": "https://mirror.example/charter" } }));
+        assert_eq!(config.docs_url.as_deref(), Some("https://mirror.example/charter/"));
+        assert_eq!(config.docs_base(), "https://mirror.example/charter/");
+        assert_eq!(Config::default().docs_base(), DEFAULT_DOCS_URL);
+        for bad in ["charter docs", "/srv/docs", "https://a.example/?x", "https://"] {
+            let config = Config::from_json(&serde_json::json!({ "docsUrl": bad }));
+            assert_eq!(config.docs_url, None, "{bad}");
+        }
     }
 }

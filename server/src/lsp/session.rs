@@ -232,17 +232,20 @@ impl Session {
         }
         let today = self.config.today.unwrap_or_else(crate::cli::system_today);
         let versions = self.open.iter().map(|(f, d)| (*f, d.version)).collect();
-        let snapshot = Arc::new(Snapshot::new(
-            self.ws.clone(),
-            today,
-            self.resolutions.take(),
-            self.cache.clone(),
-            self.uris.clone(),
-            self.by_key.clone(),
-            versions,
-            self.encoding,
-            self.locale.clone(),
-        ));
+        let snapshot = Arc::new(
+            Snapshot::new(
+                self.ws.clone(),
+                today,
+                self.resolutions.take(),
+                self.cache.clone(),
+                self.uris.clone(),
+                self.by_key.clone(),
+                versions,
+                self.encoding,
+                self.locale.clone(),
+            )
+            .with_docs_base(self.config.docs_base()),
+        );
         self.resolutions = Some(snapshot.cx.resolutions());
         self.snapshot = Some(snapshot.clone());
         snapshot

@@ -20,6 +20,8 @@ pub struct Snapshot {
     pub versions: HashMap<FileId, i32>,
     pub encoding: Encoding,
     pub locale: String,
+    /// The base address of the code pages diagnostics link to (`codeDescription.href`).
+    pub docs_base: String,
     lines: Vec<OnceLock<LineIndex>>,
     /// Diagnostics computed for this snapshot, shared by publishing and code actions.
     diagnostics: Mutex<HashMap<FileId, Arc<Vec<Diagnostic>>>>,
@@ -49,9 +51,16 @@ impl Snapshot {
             versions,
             encoding,
             locale,
+            docs_base: String::from(crate::diagnostic::DEFAULT_DOCS_URL),
             lines,
             diagnostics: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The snapshot with diagnostics linking the code pages under `base`.
+    pub fn with_docs_base(mut self, base: &str) -> Self {
+        self.docs_base = base.to_owned();
+        self
     }
 
     pub fn uri(&self, file: FileId) -> Option<&Uri> {

@@ -212,7 +212,7 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::super::Format;
-    use super::super::fixture::{ACME, ACME_TEXT, find, rendered, results};
+    use super::super::fixture::{ACME, ACME_TEXT, DOCS, find, rendered, results};
     use crate::diagnostic::{Code, Diagnostic, Edit};
     use crate::text::TextRange;
 
@@ -276,7 +276,7 @@ mod tests {
     fn color_when_asked() {
         let mut out = Vec::new();
         let source = super::super::fixture::source;
-        super::super::render(Format::Human, &results(), &source, true, &mut out).unwrap();
+        super::super::render(Format::Human, &results(), &source, true, DOCS, &mut out).unwrap();
         assert!(String::from_utf8(out).unwrap().contains('\x1b'));
     }
 
@@ -315,7 +315,7 @@ mod tests {
             let ranges = [TextRange::empty(text.len()), TextRange::new(0, text.len())];
             let results = [(ACME, ranges.map(|r| Diagnostic::new(Code::MissingKey, r, "m")).to_vec())];
             let mut out = Vec::new();
-            super::super::render(Format::Human, &results, &source, false, &mut out).unwrap();
+            super::super::render(Format::Human, &results, &source, false, DOCS, &mut out).unwrap();
             assert!(String::from_utf8(out).unwrap().contains("error[missing-key]: m"));
         }
     }
@@ -330,7 +330,7 @@ mod tests {
         let range = TextRange::new(5, 6);
         let results = [(ACME, vec![Diagnostic::new(Code::UnknownKey, range, "unknown key `b`")])];
         let mut out = Vec::new();
-        super::super::render(Format::Human, &results, &source, false, &mut out).unwrap();
+        super::super::render(Format::Human, &results, &source, false, DOCS, &mut out).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert!(out.contains("--> x.policy.yaml:2:1"), "{out}");
         assert!(out.contains("2 | b: 2"), "{out}");
@@ -360,7 +360,7 @@ mod tests {
                 let results = [(ACME, vec![Diagnostic::new(Code::UnknownKey, range, "m")])];
                 let render = |format| {
                     let mut out = Vec::new();
-                    super::super::render(format, &results, &source, false, &mut out).unwrap();
+                    super::super::render(format, &results, &source, false, DOCS, &mut out).unwrap();
                     String::from_utf8(out).unwrap()
                 };
                 let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();

@@ -33,19 +33,21 @@ pub struct Source<'a> {
 
 /// Renders the diagnostics of `results` (file, its diagnostics in order) to `out`. `sources`
 /// maps any FileId (also those only named by related info, e.g. a bundled policy) to its path and
-/// text. `color`: ANSI styling for Human only.
+/// text. `color`: ANSI styling for Human only. `docs`: the base address of the user's guide,
+/// for the link to each code's page (SARIF `helpUri`).
 pub fn render<'a>(
     format: Format,
     results: &[(FileId, Vec<Diagnostic>)],
     sources: &dyn Fn(FileId) -> Source<'a>,
     color: bool,
+    docs: &str,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut files = Files::new(sources);
     match format {
         Format::Human => human::render(results, &mut files, color, out),
         Format::Json => json::render(results, &mut files, out),
-        Format::Sarif => sarif::render(results, &mut files, out),
+        Format::Sarif => sarif::render(results, &mut files, docs, out),
         Format::Github => github::render(results, &mut files, out),
     }
 }
@@ -118,6 +120,8 @@ mod fixture {
     use crate::text::TextRange;
 
     pub const ACME: FileId = FileId(0);
+    /// The docs base the formats' tests render with.
+    pub const DOCS: &str = "https://docs.example/charter/";
     pub const BASE: FileId = FileId(1);
 
     pub const ACME_TEXT: &str =
@@ -170,7 +174,7 @@ mod fixture {
 
     pub fn rendered(format: Format, results: &[(FileId, Vec<Diagnostic>)]) -> String {
         let mut out = Vec::new();
-        render(format, results, &source, false, &mut out).expect("writing to a Vec");
+        render(format, results, &source, false, DOCS, &mut out).expect("writing to a Vec");
         String::from_utf8(out).expect("UTF-8 output")
     }
 }

@@ -20,14 +20,19 @@ struct Log {
     runs: [Value; 1],
 }
 
-pub(super) fn render(results: &[(FileId, Vec<Diagnostic>)], files: &mut Files, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render(
+    results: &[(FileId, Vec<Diagnostic>)],
+    files: &mut Files,
+    docs: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let results: Vec<Value> = results
         .iter()
         .flat_map(|(file, diagnostics)| diagnostics.iter().map(move |d| (*file, d)))
         .map(|(file, diagnostic)| result(file, diagnostic, files))
         .collect();
     let run = json!({
-        "tool": { "driver": driver() },
+        "tool": { "driver": driver(docs) },
         // Columns are what `LineIndex` gives for `Encoding::Utf32`, plus one.
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -42,18 +47,25 @@ pub(super) fn render(results: &[(FileId, Vec<Diagnostic>)], files: &mut Files, o
 }
 
 /// The tool with every code as a rule, so that `ruleIndex` is the code's place in [`Code::ALL`].
-fn driver() -> Value {
+/// Each rule's `helpUri` is the code's page of the user's guide under `docs`.
+fn driver(docs: &str) -> Value {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
             json!({
                 "id": code.as_str(),
                 "shortDescription": { "text": code.summary() },
+                "helpUri": code.docs_url(docs),
                 "defaultConfiguration": { "level": level(code.severity()) },
             })
         })
         .collect();
-    json!({ "name": "charter", "version": env!("CARGO_PKG_VERSION"), "rules": rules })
+    json!({
+        "name": "charter",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": docs,
+        "rules": rules,
+    })
 }
 
 fn result(file: FileId, diagnostic: &Diagnostic, files: &mut Files) -> Value {
@@ -157,6 +169,11 @@ mod tests {
             for rule in rules {
                 assert!(rule["id"].is_string());
                 assert!(rule["shortDescription"]["text"].is_string());
+                let help = rule["helpUri"].as_str().expect("every rule has a helpUri");
+                assert!(
+                    help.starts_with("https://") && !help.contains(' '),
+                    "an absolute URI: {help}"
+                );
                 assert_level(&rule["defaultConfiguration"]["level"]);
             }
             assert!(["utf16CodeUnits", "unicodeCodePoints"].contains(&run["columnKind"].as_str().unwrap()));
@@ -213,6 +230,18 @@ mod tests {
         assert_eq!(driver["name"], "charter");
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(driver["rules"].as_array().unwrap().len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn every_rule_links_its_code_page_under_the_docs_base() {
+        let log = log();
+        let driver = &log["runs"][0]["tool"]["driver"];
+        assert_eq!(driver["informationUri"], super::super::fixture::DOCS);
+        for (rule, code) in driver["rules"].as_array().unwrap().iter().zip(Code::ALL) {
+            assert_eq!(rule["id"], code.as_str());
+            let expected = format!("https://docs.example/charter/codes/{code}.html");
+            assert_eq!(rule["helpUri"], expected.as_str());
+        }
     }
 
     #[test]
