@@ -12,6 +12,7 @@ mod edit_tests;
 #[doc(hidden)]
 pub mod fuzz;
 mod handlers;
+mod message;
 mod server;
 mod session;
 mod snapshot;
