@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod diagnostic;
 pub mod discover;
 #[doc(hidden)]
