@@ -699,7 +699,7 @@ fn edits_and_requests_for_closed_documents_are_ignored_or_answered_null() {
         let symbols = server.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": doc } }));
         assert_eq!(symbols, Value::Null);
     }
-    let later = server.publishes_within(&uri, Duration::from_millis(300));
+    let later = server.publishes_until_settled(&uri);
     assert!(later.iter().all(|p| p["diagnostics"] == json!([])), "{later:#?}");
     // Opened again, it starts afresh.
     server.open(&uri, BOT);
