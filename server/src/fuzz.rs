@@ -19,14 +19,16 @@ pub(crate) fn default_today() -> Date {
 
 /// The front end a file goes through before the engine: bytes → text → tree → both models.
 pub fn yaml(data: &[u8]) {
-    let (text, decode_error) = decode(data);
-    let mut diagnostics: Vec<Diagnostic> = decode_error.into_iter().collect();
+    let (text, invalid) = decode(data);
+    if let Some(invalid) = invalid {
+        assert_range(&text, invalid.range(), "the invalid UTF-8");
+    }
     let parsed = parse(&text, &Limits::default());
     for id in 0..parsed.tree.len() {
         let range = parsed.tree.range(crate::syntax::NodeId(id as u32));
         assert_range(&text, range, "a node");
     }
-    diagnostics.extend(parsed.diagnostics);
+    let mut diagnostics = parsed.diagnostics;
     lower_policy(&parsed.tree, FileId(0), &mut diagnostics);
     lower_manifest(&parsed.tree, FileId(0), &mut diagnostics);
     for d in &diagnostics {
@@ -52,10 +54,10 @@ pub fn engine(data: &[u8]) {
         ("fuzz/input.usecases.yaml", manifest, FileKind::Manifest),
     ]
     .map(|(path, bytes, kind)| {
-        let (text, error) = decode(bytes);
+        let (text, invalid) = decode(bytes);
         let id = ws.add(path.to_owned(), text.into_owned(), kind, false);
-        if let Some(error) = error {
-            ws.push_diagnostic(id, error);
+        if let Some(invalid) = invalid {
+            ws.report_invalid_utf8(id, invalid);
         }
         id
     });

@@ -8,8 +8,10 @@
 pub mod analysis;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod diagnostic;
 pub mod discover;
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod fuzz;
 pub mod ide;
@@ -18,6 +20,7 @@ pub mod model;
 pub mod resolve;
 pub mod schema;
 pub mod syntax;
+#[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
 pub mod text;

@@ -308,31 +308,40 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Where a file's bytes stopped being UTF-8, as [`decode`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidUtf8 {
+    /// The first replacement character (U+FFFD) in the decoded text: the valid prefix is kept
+    /// unchanged, so this is also where the first invalid byte was (after a byte-order mark).
+    pub at: usize,
+    /// The bytes start with a UTF-16 byte-order mark: the file was most likely saved as UTF-16.
+    pub looks_like_utf16: bool,
+}
+
+impl InvalidUtf8 {
+    /// The first replacement character's range in the decoded text.
+    pub fn range(self) -> TextRange {
+        TextRange::new(self.at, self.at + '\u{FFFD}'.len_utf8())
+    }
+}
+
 /// Bytes of a file → text. Invalid UTF-8 is replaced (U+FFFD) so that nothing downstream has to
-/// cope with it, and reported as a `yaml-syntax` diagnostic at the first replacement character.
-/// A leading byte-order mark is dropped: editors do not show it, so the first line's columns
-/// must not count it (and LSP clients never send it).
-pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<crate::diagnostic::Diagnostic>) {
-    use crate::diagnostic::{Code, Diagnostic};
+/// cope with it, and where it starts is returned for the caller to report. A leading
+/// byte-order mark is dropped: editors do not show it, so the first line's columns must not
+/// count it (and LSP clients never send it).
+pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<InvalidUtf8>) {
+    let looks_like_utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     let bytes = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(bytes);
-    let at = match std::str::from_utf8(bytes) {
-        Ok(text) => return (std::borrow::Cow::Borrowed(text), None),
-        Err(e) => e.valid_up_to(),
-    };
-    // The valid prefix is copied unchanged, so the first U+FFFD (3 bytes) starts at `at`.
-    let text = String::from_utf8_lossy(bytes);
-    let hint = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        " (it looks like UTF-16)"
-    } else {
-        ""
-    };
-    let message = format!("file is not valid UTF-8 at byte {at}{hint}; save it as UTF-8");
-    let diagnostic = Diagnostic::new(
-        Code::YamlSyntax,
-        TextRange::new(at, at + '\u{FFFD}'.len_utf8()),
-        message,
-    );
-    (text, Some(diagnostic))
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (std::borrow::Cow::Borrowed(text), None),
+        Err(e) => {
+            let invalid = InvalidUtf8 {
+                at: e.valid_up_to(),
+                looks_like_utf16,
+            };
+            (String::from_utf8_lossy(bytes), Some(invalid))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -403,7 +412,7 @@ mod tests {
         assert_eq!((text.as_ref(), error), ("policy: x\n", None));
         let (text, error) = decode(b"\xEF\xBB\xBFa: \xFF\n");
         assert_eq!(text, "a: \u{FFFD}\n");
-        assert_eq!(error.map(|d| d.range), Some(TextRange::new(3, 6)));
+        assert_eq!(error.map(InvalidUtf8::range), Some(TextRange::new(3, 6)));
     }
 
     const ALL: [Encoding; 3] = [Utf8, Utf16, Utf32];
@@ -560,28 +569,30 @@ mod tests {
 
     #[test]
     fn decode_valid_utf8_borrows() {
-        let (text, diagnostic) = decode("a: é".as_bytes());
+        let (text, invalid) = decode("a: é".as_bytes());
         assert!(matches!(text, std::borrow::Cow::Borrowed("a: é")));
-        assert!(diagnostic.is_none());
+        assert!(invalid.is_none());
     }
 
     #[test]
-    fn decode_invalid_utf8_replaces_and_reports() {
+    fn decode_invalid_utf8_replaces_and_says_where() {
         let bytes = b"ok: \xe4\xb8\xad\nbad: \xff\xfe x\n";
-        let (text, diagnostic) = decode(bytes);
-        let diagnostic = diagnostic.unwrap();
-        assert_eq!(diagnostic.code, crate::diagnostic::Code::YamlSyntax);
+        let (text, invalid) = decode(bytes);
+        let invalid = invalid.unwrap();
         assert_eq!(
-            diagnostic.message,
-            "file is not valid UTF-8 at byte 13; save it as UTF-8"
+            invalid,
+            InvalidUtf8 {
+                at: 13,
+                looks_like_utf16: false
+            }
         );
-        assert_eq!(&text[diagnostic.range.start..diagnostic.range.end], "\u{FFFD}");
+        assert_eq!(&text[invalid.range().start..invalid.range().end], "\u{FFFD}");
         assert_eq!(text, "ok: 中\nbad: \u{FFFD}\u{FFFD} x\n");
-        let (_, diagnostic) = decode(b"\xff\xfea\x00");
-        assert!(diagnostic.unwrap().message.contains("UTF-16"));
+        let (_, invalid) = decode(b"\xff\xfea\x00");
+        assert!(invalid.unwrap().looks_like_utf16);
         // A truncated sequence at the very end.
-        let (text, diagnostic) = decode(b"a\xe4\xb8");
+        let (text, invalid) = decode(b"a\xe4\xb8");
         assert_eq!(text, "a\u{FFFD}");
-        assert_eq!(diagnostic.unwrap().range, TextRange::new(1, 4));
+        assert_eq!(invalid.unwrap().range(), TextRange::new(1, 4));
     }
 }

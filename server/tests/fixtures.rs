@@ -106,10 +106,10 @@ fn check_fixture(dir: &Path) -> Result<(), String> {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let Some(kind) = FileKind::of_path(&name) else { continue };
         let bytes = std::fs::read(&path).unwrap();
-        let (text, error) = decode(&bytes);
+        let (text, invalid) = decode(&bytes);
         let id = ws.add(name, text.into_owned(), kind, false);
-        if let Some(error) = error {
-            ws.push_diagnostic(id, error);
+        if let Some(invalid) = invalid {
+            ws.report_invalid_utf8(id, invalid);
         }
         files.push(id);
     }

@@ -557,6 +557,51 @@ fn malformed_messages_get_error_responses_and_the_server_goes_on() {
     server.finish();
 }
 
+/// Waits (up to [`SECS`]) for a line on the server's stderr that contains `needle`: it is
+/// written before the error response, but read by another thread.
+fn assert_logs(server: &Server, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(SECS);
+    while !server.stderr().lines().any(|l| l.contains(needle)) {
+        assert!(
+            Instant::now() < deadline,
+            "no line saying {needle:?} on stderr:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn request_ids_the_protocol_layer_cannot_hold_get_an_error_and_the_session_goes_on() {
+    // tower-lsp-server holds an id as an `i64` or a string; either of these ended the server.
+    let uri = scratch_uri("bot.usecases.yaml");
+    let server = Server::start(&Options::default());
+    server.open(&uri, BOT);
+    server.publish_version(&uri, 1);
+    let hover = json!({ "textDocument": { "uri": uri }, "position": pos(4, 24) });
+    for (n, id) in ["1.5", "18446744073709551616"].into_iter().enumerate() {
+        let started = Instant::now();
+        let body = json!({ "jsonrpc": "2.0", "id": "ID", "method": "textDocument/hover", "params": hover })
+            .to_string()
+            .replace(r#""ID""#, id);
+        server.send_raw(&frame(body.as_bytes()));
+        // JSON-RPC 2.0: Invalid Request, with a null id when the id cannot be given back.
+        let error = server.nth_null_id_response(n);
+        assert_eq!(error["error"]["code"], -32600, "{error}");
+        let message = error["error"]["message"].as_str().unwrap_or_default();
+        let expected = format!("request `textDocument/hover` has id {id}, which is neither a string nor an integer");
+        assert!(message.starts_with(&expected), "{message}");
+        assert_logs(&server, &expected);
+        // The same request with an ordinary id is answered.
+        let answer = server.ok("textDocument/hover", hover.clone());
+        let text = answer["contents"]["value"].as_str().unwrap_or_default();
+        assert!(text.contains("High-Risk Use Case Requirements"), "{answer}");
+        assert_bounded(&server, &format!("request id {id}"), started, SECS, MIB);
+    }
+    assert_still_answers(&server);
+    server.finish();
+}
+
 #[test]
 fn a_message_over_the_size_limit_is_skipped_and_answered_with_an_error() {
     const LIMIT: usize = 256 << 20;
@@ -654,7 +699,7 @@ fn edits_and_requests_for_closed_documents_are_ignored_or_answered_null() {
         let symbols = server.ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": doc } }));
         assert_eq!(symbols, Value::Null);
     }
-    let later = server.publishes_within(&uri, Duration::from_millis(300));
+    let later = server.publishes_until_settled(&uri);
     assert!(later.iter().all(|p| p["diagnostics"] == json!([])), "{later:#?}");
     // Opened again, it starts afresh.
     server.open(&uri, BOT);

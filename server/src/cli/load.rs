@@ -43,13 +43,13 @@ pub fn load(paths: &[PathBuf], policy_paths: &[PathBuf]) -> Loaded {
 
 fn read_into(ws: &mut Workspace, files: Vec<(PathBuf, FileKind)>, errors: &mut Vec<String>) -> Vec<FileId> {
     let mut texts = Vec::with_capacity(files.len());
-    let mut decode_errors = Vec::new();
+    let mut not_utf8 = Vec::new();
     for (path, kind) in files {
         match read_file(&path) {
             Ok(bytes) => {
-                let (text, error) = decode(&bytes);
-                if let Some(error) = error {
-                    decode_errors.push((texts.len(), error));
+                let (text, invalid) = decode(&bytes);
+                if let Some(invalid) = invalid {
+                    not_utf8.push((texts.len(), invalid));
                 }
                 texts.push((path.display().to_string(), text.into_owned(), kind));
             }
@@ -57,8 +57,8 @@ fn read_into(ws: &mut Workspace, files: Vec<(PathBuf, FileKind)>, errors: &mut V
         }
     }
     let ids = ws.add_all(texts);
-    for (i, error) in decode_errors {
-        ws.push_diagnostic(ids[i], error);
+    for (i, invalid) in not_utf8 {
+        ws.report_invalid_utf8(ids[i], invalid);
     }
     ids
 }

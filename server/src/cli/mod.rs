@@ -10,10 +10,7 @@ mod load;
 mod policy;
 pub mod render;
 mod schema;
-mod today;
 mod wrap;
-
-pub use today::system_today;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,7 +84,7 @@ pub struct Common {
 
 impl Common {
     fn today(&self) -> Date {
-        self.today.unwrap_or_else(today::system_today)
+        self.today.unwrap_or_else(crate::clock::today)
     }
 }
 

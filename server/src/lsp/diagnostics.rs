@@ -19,6 +19,7 @@ use crate::diagnostic::{Code, FileId};
 pub enum Publisher {
     /// Through the protocol library, which turns each into a `serde_json::Value` first (the
     /// in-process tests and the fuzz target read them there).
+    #[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
     Client(Client),
     /// Straight to the output as finished frames, serialized off the async threads: a
     /// manifest with thousands of diagnostics is megabytes of JSON, and building a `Value`

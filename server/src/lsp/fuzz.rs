@@ -2,8 +2,10 @@
 //!
 //! The first byte's lowest bit picks how the rest is read:
 //! - even, raw: a byte stream from an editor. It goes through the frame decoder that guards
-//!   stdin ([`super::transport::filter_input`]), and each message that passes goes to the
-//!   service, after an `initialize` of our own unless the stream starts with one.
+//!   stdin ([`super::transport::filter_input`]); every body that passes must decode as the
+//!   protocol layer decodes it (one that does not would end the real server), and each request
+//!   and notification goes to the service, after an `initialize` of our own unless the stream
+//!   starts with one.
 //! - odd, structured: a sequence of choices that become well-formed messages (`initialize`,
 //!   `didOpen`/`didChange` with arbitrary text and ranges, every request the server answers),
 //!   which get much further into the server than mutated JSON does.
@@ -187,20 +189,34 @@ impl Driver {
     }
 }
 
-/// Raw input: frames decoded as from stdin, then each message in turn.
+/// Raw input: frames decoded as from stdin, then each request and notification in turn
+/// (responses have no request of the server's to answer).
 async fn raw(server: &mut Driver, bytes: &[u8]) {
     let mut passed = Vec::new();
     let (replies, _replies) = tokio::sync::mpsc::unbounded_channel();
     super::transport::filter_input(bytes, &mut passed, replies).await;
-    let mut messages: Vec<Request> = frames(&passed)
-        .filter_map(|body| serde_json::from_slice(body).ok())
-        .take(MAX_MESSAGES)
-        .collect();
+    let mut messages: Vec<Request> = frames(&passed).filter_map(request_in).take(MAX_MESSAGES).collect();
     if messages.first().is_none_or(|m| m.method() != "initialize") {
         initialize(server, json!({}), DAYS[0]).await;
     }
     for message in messages.drain(..) {
         server.call(off_disk(message)).await;
+    }
+}
+
+/// The request or notification in a body the frame decoder let through, decoded as
+/// tower-lsp-server's transport decodes it (a `Response` first, then a `Request`); `None` for
+/// a response. A body that decodes as neither is a finding: that transport stops reading at
+/// it, and the server ends.
+fn request_in(body: &[u8]) -> Option<Request> {
+    let text =
+        std::str::from_utf8(body).unwrap_or_else(|e| panic!("the frame decoder passed a body that is not UTF-8: {e}"));
+    if serde_json::from_str::<Response>(text).is_ok() {
+        return None;
+    }
+    match serde_json::from_str::<Request>(text) {
+        Ok(request) => Some(request),
+        Err(e) => panic!("the frame decoder passed a body the protocol layer cannot decode ({e}): {text}"),
     }
 }
 

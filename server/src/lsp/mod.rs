@@ -9,9 +9,11 @@ mod convert;
 mod diagnostics;
 #[cfg(test)]
 mod edit_tests;
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod fuzz;
 mod handlers;
+mod message;
 mod server;
 mod session;
 mod snapshot;
@@ -48,9 +50,10 @@ pub fn run() -> ExitCode {
 async fn serve() -> bool {
     let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
     let publisher = diagnostics::Publisher::Frames(frames.downgrade());
-    let (service, socket) = LspService::build(|client| server::Charter::with_publisher(client, publisher))
-        .custom_method("charter/debugPanic", server::debug_panic)
-        .finish();
+    let builder = LspService::build(|client| server::Charter::with_publisher(client, publisher));
+    #[cfg(feature = "testing")]
+    let builder = builder.custom_method("charter/debugPanic", server::debug_panic);
+    let (service, socket) = builder.finish();
     let (to_service, service_input) = tokio::io::duplex(1 << 16);
     let (service_output, from_service) = tokio::io::duplex(1 << 16);
     let writer = tokio::spawn(transport::write_frames(tokio::io::stdout(), outgoing));

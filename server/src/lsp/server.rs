@@ -6,7 +6,6 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde_json::Value;
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
@@ -42,6 +41,9 @@ struct ClientFlags {
 }
 
 impl Charter {
+    /// A server that publishes through `client`: how the in-process drivers (tests, the fuzz
+    /// target) build it; `charter lsp` uses [`with_publisher`](Self::with_publisher).
+    #[cfg(any(test, feature = "testing"))]
     pub fn new(client: Client) -> Self {
         Self::with_publisher(client.clone(), Publisher::Client(client))
     }
@@ -496,13 +498,15 @@ impl LanguageServer for Charter {
 }
 
 /// A request that panics on purpose, for testing that a panic never takes the server down;
-/// answered only when `CHARTER_TEST_PANIC` is set.
-pub async fn debug_panic(server: &Charter, _: Value) -> Result<Value> {
+/// answered only when `CHARTER_TEST_PANIC` is set, and only built with the `testing` feature
+/// (never into the shipped binary).
+#[cfg(feature = "testing")]
+pub async fn debug_panic(server: &Charter, _: serde_json::Value) -> Result<serde_json::Value> {
     if std::env::var_os("CHARTER_TEST_PANIC").is_none() {
         return Err(Error::method_not_found());
     }
     server
-        .read("charter/debugPanic", (), |_, ()| -> Value {
+        .read("charter/debugPanic", (), |_, ()| -> serde_json::Value {
             panic!("deliberate panic for testing")
         })
         .await

@@ -230,7 +230,7 @@ impl Session {
         if let Some(snapshot) = &self.snapshot {
             return snapshot.clone();
         }
-        let today = self.config.today.unwrap_or_else(crate::cli::system_today);
+        let today = self.config.today.unwrap_or_else(crate::clock::today);
         let versions = self.open.iter().map(|(f, d)| (*f, d.version)).collect();
         let snapshot = Arc::new(
             Snapshot::new(

@@ -217,19 +217,36 @@ impl Client {
         self.publish_where(uri, |p| p.version == Some(version)).await
     }
 
-    /// Every publication for `uri` arriving within `within`.
-    async fn publishes_within(&mut self, uri: &Uri, within: Duration) -> Vec<PublishDiagnosticsParams> {
-        let deadline = tokio::time::Instant::now() + within;
+    /// Every publication for `uri` until that of a fresh document opened now, which comes
+    /// after whatever earlier changes publish: the worker checks changed files a batch at a
+    /// time, in the order they changed, and publishes a batch in file order, and a new document
+    /// is the latest change and the newest file. Tests that something is *not* published read
+    /// up to there: waiting a fixed while instead passes on a slow machine without having seen
+    /// anything.
+    async fn publishes_until_settled(&mut self, uri: &Uri) -> Vec<PublishDiagnosticsParams> {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("charter-settle-{}-{n}.usecases.yaml", std::process::id());
+        let settle = Uri::from_file_path(std::env::temp_dir().join(name)).unwrap();
+        self.open(&settle, "manifest: settle\nuse-cases: []\n").await;
+        let deadline = tokio::time::Instant::now() + WAIT;
         let mut out = Vec::new();
-        while let Ok(Some(next)) = tokio::time::timeout_at(deadline, self.notifications.recv()).await {
-            if next.method() == "textDocument/publishDiagnostics" {
-                let params: PublishDiagnosticsParams = serde_json::from_value(next.params().cloned().unwrap()).unwrap();
-                if &params.uri == uri {
-                    out.push(params);
-                }
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.notifications.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for diagnostics of {}", settle.as_str()))
+                .expect("socket open");
+            if next.method() != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            let params: PublishDiagnosticsParams = serde_json::from_value(next.params().cloned().unwrap()).unwrap();
+            if params.uri == settle {
+                return out;
+            }
+            if &params.uri == uri {
+                out.push(params);
             }
         }
-        out
     }
 
     async fn wait_indexed(&mut self) {
@@ -686,7 +703,7 @@ async fn a_burst_of_changes_is_coalesced_and_the_last_publication_is_current() {
 
     let last = client.publish_version(&uri, 51).await;
     // Nothing older may arrive after it.
-    let after = client.publishes_within(&uri, Duration::from_millis(300)).await;
+    let after = client.publishes_until_settled(&uri).await;
     assert!(
         after.iter().all(|p| p.version == Some(51)),
         "a publication after version 51: {:?}",
@@ -745,7 +762,7 @@ async fn a_burst_of_changes_publishes_far_fewer_than_fifty_times() {
             break;
         }
     }
-    let later = client.publishes_within(&uri, Duration::from_millis(300)).await;
+    let later = client.publishes_until_settled(&uri).await;
     versions.extend(later.iter().map(|p| p.version));
     count += later.len();
     eprintln!("{count} publications for 50 edits: {versions:?}");

@@ -1,11 +1,14 @@
 //! Framing between stdio and the protocol service. tower-lsp-server's own transport stops at
 //! the first message it cannot decode; this one reads each frame itself, answers a malformed
-//! one with a JSON-RPC error (id `null`) and a line on stderr, and passes only well-formed
-//! messages on, so that a bad message never takes the server down.
+//! one with a JSON-RPC error and a line on stderr, and passes on only the messages the
+//! service decodes ([`super::message::check`]), so that a bad message never takes the server
+//! down.
 
-use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::Id;
+
+use super::message::{INVALID_REQUEST, PARSE_ERROR, check, error};
 
 /// The most a single message may hold; larger ones are read past without being kept, and
 /// answered with an error.
@@ -62,34 +65,6 @@ async fn read_frame(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Frame>
     Some(Frame::Body(body))
 }
 
-/// Why a body is not a JSON-RPC 2.0 message the service can take, as a JSON-RPC error.
-fn check(body: &[u8]) -> Result<(), Value> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| error(-32700, &format!("not JSON: {e}"), Value::Null))?;
-    let id = value.get("id").cloned().unwrap_or(Value::Null);
-    let valid_id = matches!(id, Value::Null | Value::Number(_) | Value::String(_));
-    let is_request = value.get("method").is_some_and(Value::is_string)
-        && value
-            .get("params")
-            .is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
-    let is_response = value.get("id").is_some() && (value.get("result").is_some() || value.get("error").is_some());
-    let versioned = value.get("jsonrpc").and_then(Value::as_str) == Some("2.0");
-    if value.is_object() && versioned && valid_id && (is_request || is_response) {
-        Ok(())
-    } else {
-        let id = if valid_id { id } else { Value::Null };
-        Err(error(
-            -32600,
-            "not a JSON-RPC 2.0 request, notification or response",
-            id,
-        ))
-    }
-}
-
-fn error(code: i64, message: &str, id: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
-}
-
 /// `body` with its `Content-Length` header.
 pub fn framed(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
@@ -109,14 +84,17 @@ pub async fn filter_input(
             Frame::Body(body) => body,
             Frame::NoLength => {
                 eprintln!("charter: ignoring a message without a Content-Length header");
-                let reply = error(-32700, "message without a Content-Length header", Value::Null);
+                let message = "message without a Content-Length header; frame each message as `Content-Length: N`, an empty line, and N bytes of body";
+                let reply = error(PARSE_ERROR, message, Id::Null);
                 let _ = replies.send(framed(reply.to_string().as_bytes()));
                 continue;
             }
             Frame::TooLarge(length) => {
                 let message = format!("message of {length} bytes is over the limit of {MAX_MESSAGE} bytes; skipped");
                 eprintln!("charter: {message}");
-                let _ = replies.send(framed(error(-32600, &message, Value::Null).to_string().as_bytes()));
+                let _ = replies.send(framed(
+                    error(INVALID_REQUEST, &message, Id::Null).to_string().as_bytes(),
+                ));
                 continue;
             }
         };
@@ -127,7 +105,8 @@ pub async fn filter_input(
                 }
             }
             Err(reply) => {
-                eprintln!("charter: ignoring a malformed message: {}", reply["error"]["message"]);
+                let why = reply["error"]["message"].as_str().unwrap_or_default();
+                eprintln!("charter: ignoring a malformed message: {why}");
                 let _ = replies.send(framed(reply.to_string().as_bytes()));
             }
         }
@@ -157,23 +136,6 @@ pub async fn write_frames(mut stdout: impl AsyncWrite + Unpin, mut frames: mpsc:
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_json_rpc_messages_pass() {
-        assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#).is_ok());
-        assert!(check(br#"{"jsonrpc":"2.0","method":"exit"}"#).is_ok());
-        assert!(check(br#"{"jsonrpc":"2.0","id":"a","result":null}"#).is_ok());
-        assert_eq!(check(b"{invalid}").unwrap_err()["error"]["code"], -32700);
-        assert_eq!(check(br#"{"hello":1}"#).unwrap_err()["error"]["code"], -32600);
-        assert_eq!(
-            check(br#"{"jsonrpc":"2.0","id":{"x":1},"method":"m"}"#).unwrap_err()["id"],
-            Value::Null
-        );
-        assert_eq!(
-            check(br#"[{"jsonrpc":"2.0","method":"m"}]"#).unwrap_err()["error"]["code"],
-            -32600
-        );
-    }
 
     #[tokio::test]
     async fn frames_are_read_after_a_broken_one() {

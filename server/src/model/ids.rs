@@ -50,6 +50,21 @@ impl Date {
         Date::new(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
     }
 
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm),
+    /// when it is a date of years 0 to 9999.
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = u16::try_from(yoe + era * 400 + i64::from(month <= 2)).ok()?;
+        Date::new(year, month, day)
+    }
+
     pub fn year(self) -> u16 {
         self.y
     }
@@ -171,6 +186,19 @@ mod tests {
         ] {
             assert_eq!(Date::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn days_since_the_unix_epoch_are_calendar_dates() {
+        let date = |days| Date::from_unix_days(days).map(|d| d.to_string());
+        assert_eq!(date(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(date(20_346).as_deref(), Some("2025-09-15"));
+        assert_eq!(date(11_016).as_deref(), Some("2000-02-29"));
+        assert_eq!(date(-719_528).as_deref(), Some("0000-01-01"));
+        assert_eq!(date(2_932_896).as_deref(), Some("9999-12-31"));
+        assert_eq!(date(2_932_897), None);
+        assert_eq!(date(-719_529), None);
+        assert_eq!(date(i64::MAX), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{ManifestDoc, PolicyDoc, lower_manifest, lower_policy};
 use crate::syntax::{Limits, Tree, parse};
-use crate::text::{Splice, TextRange};
+use crate::text::{InvalidUtf8, Splice, TextRange};
 
 /// Files larger than this are not parsed (one `yaml-syntax` error says so): a real policy or
 /// manifest is well under a megabyte, while 50 MB of YAML takes ~1 GB and, in a debug build, a
@@ -124,6 +124,17 @@ impl SourceFile {
     }
 }
 
+/// The error for a file whose bytes were not UTF-8, at the first character that replaced them.
+fn invalid_utf8(invalid: InvalidUtf8) -> Diagnostic {
+    let hint = if invalid.looks_like_utf16 {
+        " (it looks like UTF-16)"
+    } else {
+        ""
+    };
+    let message = format!("file is not valid UTF-8 at byte {}{hint}; save it as UTF-8", invalid.at);
+    Diagnostic::new(Code::YamlSyntax, invalid.range(), message)
+}
+
 /// The files judged together. A `FileId` is an index into it. Cloning is cheap (files are
 /// shared), so an editor can keep a snapshot per version and change a copy.
 #[derive(Debug, Default, Clone)]
@@ -204,11 +215,12 @@ impl Workspace {
         self.last_good[slot] = Some(self.files[slot].clone());
     }
 
-    /// Adds a diagnostic found before parsing (text that was not valid UTF-8).
-    pub fn push_diagnostic(&mut self, id: FileId, diagnostic: Diagnostic) {
+    /// Reports that the file's bytes were not UTF-8 ([`crate::text::decode`] replaced them):
+    /// a `yaml-syntax` error at the first replacement, before the file's other diagnostics.
+    pub fn report_invalid_utf8(&mut self, id: FileId, invalid: InvalidUtf8) {
         Arc::make_mut(&mut self.files[id.0 as usize])
             .diagnostics
-            .insert(0, diagnostic);
+            .insert(0, invalid_utf8(invalid));
     }
 
     /// The file's newest version that parsed without a YAML syntax error, if any.
@@ -280,4 +292,36 @@ pub fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(usize, T) -> R +
             .flat_map(|h| h.join().expect("a worker panicked"))
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_a_syntax_error_at_the_first_replacement() {
+        let mut ws = Workspace::default();
+        for (bytes, message) in [
+            (
+                &b"manifest: caf\xe9\nuse-cases: []\n"[..],
+                "file is not valid UTF-8 at byte 13; save it as UTF-8",
+            ),
+            (
+                b"\xff\xfem\x00",
+                "file is not valid UTF-8 at byte 0 (it looks like UTF-16); save it as UTF-8",
+            ),
+        ] {
+            let (text, invalid) = crate::text::decode(bytes);
+            let id = ws.add(
+                String::from("x.usecases.yaml"),
+                text.into_owned(),
+                FileKind::Manifest,
+                false,
+            );
+            ws.report_invalid_utf8(id, invalid.expect("not UTF-8"));
+            let first = &ws.file(id).diagnostics[0];
+            assert_eq!((first.code, first.message.as_str()), (Code::YamlSyntax, message));
+            assert_eq!(&ws.file(id).text[first.range.start..first.range.end], "\u{FFFD}");
+        }
+    }
 }

@@ -445,22 +445,6 @@ impl Server {
         }
     }
 
-    /// Like `wait`, but `None` when nothing matched within `timeout`.
-    fn try_wait<T>(&self, timeout: Duration, mut f: impl FnMut(&mut State) -> Option<T>) -> Option<T> {
-        let deadline = Instant::now() + timeout;
-        let mut state = self.shared.state.lock().unwrap();
-        loop {
-            if let Some(found) = f(&mut state) {
-                return Some(found);
-            }
-            let now = Instant::now();
-            if now >= deadline || state.closed {
-                return None;
-            }
-            state = self.shared.cond.wait_timeout(state, deadline - now).unwrap().0;
-        }
-    }
-
     pub fn send_raw(&self, bytes: &[u8]) {
         let mut guard = self.stdin.lock().unwrap();
         let stdin = guard.as_mut().expect("stdin open");
@@ -584,9 +568,27 @@ impl Server {
         self.publish_where(uri, &format!("version {version}"), |p| p["version"] == version)
     }
 
-    /// Every `publishDiagnostics` for `uri` that arrives within `within` (all taken out).
-    pub fn publishes_within(&self, uri: &str, within: Duration) -> Vec<Value> {
-        std::thread::sleep(within);
+    /// Waits until every change sent so far has been checked and what it publishes has
+    /// arrived: opens a fresh document and waits for its own publication. The diagnostics
+    /// worker checks changed files a batch at a time, in the order they changed, and publishes
+    /// a batch in file order; a new document is both the latest change and the newest file,
+    /// so whatever earlier changes publish arrives before it. Tests that something is *not*
+    /// published settle first: waiting a fixed while instead passes on a slow machine without
+    /// having seen anything.
+    pub fn settle(&self) {
+        static N: AtomicI64 = AtomicI64::new(0);
+        let uri = format!(
+            "untitled:charter-settle-{}.usecases.yaml",
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        self.open(&uri, "manifest: settle\nuse-cases: []\n");
+        self.publish_version(&uri, 1);
+    }
+
+    /// Every `publishDiagnostics` for `uri` that arrived up to [`settle`](Self::settle) (all
+    /// taken out of the queue).
+    pub fn publishes_until_settled(&self, uri: &str) -> Vec<Value> {
+        self.settle();
         let mut state = self.shared.state.lock().unwrap();
         let mut out = Vec::new();
         state.notifications.retain(|n| {
@@ -632,10 +634,6 @@ impl Server {
         self.wait(&format!("response #{n} with a null id"), TIMEOUT, |s| {
             s.null_id.get(n).cloned()
         })
-    }
-
-    pub fn try_null_id_response(&self, within: Duration) -> Option<Value> {
-        self.try_wait(within, |s| s.null_id.first().cloned())
     }
 
     /// Fails the test if the server wrote anything to stdout that is not a framed message.
