@@ -513,7 +513,10 @@ fn policy_lens(server: &Server, uri: &str) -> String {
 fn an_edit_while_a_big_workspace_is_indexed_is_answered_before_the_index_ends() {
     let ws = TempDir::new("big-index");
     for i in 0..4 {
-        ws.write(&format!("big/m{i}.usecases.yaml"), &big_manifest(&format!("m{i}"), 15_000));
+        ws.write(
+            &format!("big/m{i}.usecases.yaml"),
+            &big_manifest(&format!("m{i}"), 15_000),
+        );
     }
     ws.write("app.policy.yaml", APP_POLICY);
     let policy = ws.uri("app.policy.yaml");
@@ -531,7 +534,10 @@ fn an_edit_while_a_big_workspace_is_indexed_is_answered_before_the_index_ends() 
     let edited = APP_POLICY.replace("Customer support.", "Customer support by chat.");
     server.change(&policy, 2, json!([{ "text": edited }]));
     let published = server.publish_version(&policy, 2);
-    assert!(!server.indexing_ended(), "the edit was answered only after the index ended");
+    assert!(
+        !server.indexing_ended(),
+        "the edit was answered only after the index ended"
+    );
     assert!(diagnostics(&published).is_empty(), "{published}");
     server.wait_indexed();
     let after = policy_lens(&server, &policy);
@@ -683,6 +689,49 @@ fn a_file_is_one_document_whatever_the_spelling_of_its_uri() {
 /// `/private/tmp`, or a home folder linked elsewhere): the editor names files by the link's
 /// path, and the server must still see one file per path.
 #[cfg(unix)]
+/// A document opened through a linked folder keeps its identity when its file is deleted on
+/// disk (resolving the link then fails): the next edit is published and hover still answers.
+#[test]
+fn a_document_opened_through_a_link_survives_the_deletion_of_its_file() {
+    let ws = TempDir::new("symlink-deleted");
+    let real = ws.path.join("real");
+    std::fs::create_dir_all(&real).unwrap();
+    std::fs::write(real.join("bot.usecases.yaml"), BOT).unwrap();
+    let link = ws.path.join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let manifest = file_uri(&link.join("bot.usecases.yaml"));
+    let server = Server::start(&Options {
+        folders: vec![file_uri(&link)],
+        progress: true,
+        ..Options::default()
+    });
+    server.wait_indexed();
+    server.open(&manifest, BOT);
+    assert_eq!(codes(&server.publish_version(&manifest, 1)).len(), 3);
+    std::fs::remove_file(real.join("bot.usecases.yaml")).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": manifest, "type": 3 }] }),
+    );
+    server.change(&manifest, 2, json!([{ "range": range(7, 0, 9, 0), "text": "" }]));
+    let after = server.publish_version(&manifest, 2);
+    let mut got = codes(&after);
+    got.sort();
+    assert_eq!(got, vec!["missing-safeguard", "prohibited-use"], "{after:#}");
+    let hover = server.ok(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": manifest }, "position": pos(4, 18) }),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("high-risk.legal"),
+        "{hover}"
+    );
+    server.finish();
+}
+
 #[test]
 fn a_workspace_folder_reached_through_a_symlink_is_one_set_of_files() {
     let ws = TempDir::new("symlink");

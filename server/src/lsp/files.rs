@@ -25,7 +25,9 @@ pub struct Entry {
 impl Entry {
     /// The file's path in the workspace: its URI.
     pub fn path(&self) -> String {
-        self.uri.as_ref().map_or_else(|| self.key.clone(), |u| u.as_str().to_owned())
+        self.uri
+            .as_ref()
+            .map_or_else(|| self.key.clone(), |u| u.as_str().to_owned())
     }
 }
 
@@ -74,9 +76,15 @@ impl Files {
         }
     }
 
-    /// The file for `uri`, whose identity is `key`, added when new; `None` for files that are
-    /// neither policies nor manifests.
+    /// The file for `uri`: the one its spelling was first resolved to, else the one with
+    /// identity `key`, else a new one; `None` for files that are neither policies nor
+    /// manifests.
     pub fn intern(&mut self, uri: &Uri, key: String) -> Option<FileId> {
+        // A spelling keeps the identity it was first given, even once its link no longer
+        // resolves (its file was deleted).
+        if let Some(file) = self.seen(uri) {
+            return Some(file);
+        }
         if let Some(file) = self.by_key(&key) {
             self.by_spelling.insert(uri.as_str().to_owned(), file);
             return Some(file);
@@ -118,5 +126,42 @@ pub fn key_of(uri: &Uri) -> String {
             .to_string_lossy()
             .into_owned(),
         None => uri.as_str().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(s: &str) -> Uri {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn two_spellings_of_one_path_are_one_file() {
+        let mut files = Files::default();
+        let a = files.intern(&uri("file:///w/a.policy.yaml"), "/w/a.policy.yaml".into());
+        let b = files.intern(&uri("file:///w/%61.policy.yaml"), "/w/a.policy.yaml".into());
+        assert_eq!(a, b);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files.seen(&uri("file:///w/%61.policy.yaml")), a);
+    }
+
+    #[test]
+    fn a_spelling_keeps_its_identity_when_its_link_no_longer_resolves() {
+        let mut files = Files::default();
+        let link = uri("file:///link/bot.usecases.yaml");
+        let first = files.intern(&link, "/real/bot.usecases.yaml".into());
+        // Deleted: resolving the link now gives the path as written.
+        let again = files.intern(&link, "/link/bot.usecases.yaml".into());
+        assert_eq!(first, again);
+        assert_eq!(files.len(), 1);
+    }
+
+    #[test]
+    fn files_of_other_kinds_get_no_id() {
+        let mut files = Files::default();
+        assert_eq!(files.intern(&uri("file:///w/notes.yaml"), "/w/notes.yaml".into()), None);
+        assert_eq!(files.len(), 0);
     }
 }

@@ -23,13 +23,11 @@ pub fn read_uris(uris: Vec<Uri>) -> Vec<Read> {
             let key = key_of(&uri);
             let path = uri.to_file_path();
             let ours = path.filter(|p| crate::workspace::FileKind::of_path(&p.to_string_lossy()).is_some());
-            let text = ours.and_then(|path| {
-                match crate::discover::read_file(&path) {
-                    Ok(bytes) => Some(crate::text::decode(&bytes).0.into_owned()),
-                    Err(e) => {
-                        eprintln!("charter: skipping `{}`: {e}", path.display());
-                        None
-                    }
+            let text = ours.and_then(|path| match crate::discover::read_file(&path) {
+                Ok(bytes) => Some(crate::text::decode(&bytes).0.into_owned()),
+                Err(e) => {
+                    eprintln!("charter: skipping `{}`: {e}", path.display());
+                    None
                 }
             });
             (uri, key, text)

@@ -10,9 +10,9 @@ mod capabilities;
 mod config;
 mod convert;
 mod diagnostics;
-mod files;
 #[cfg(test)]
 mod edit_tests;
+mod files;
 #[doc(hidden)]
 pub mod fuzz;
 mod handlers;

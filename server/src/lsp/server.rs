@@ -38,7 +38,10 @@ pub struct Charter {
 
 /// The paths of the bundled policies, in the workspace's order.
 fn bundled_paths() -> Vec<String> {
-    crate::workspace::bundled_files().into_iter().map(|(path, _)| path).collect()
+    crate::workspace::bundled_files()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
 }
 
 impl Charter {
