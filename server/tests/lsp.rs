@@ -485,6 +485,73 @@ fn no_unknown_policy_is_published_before_the_workspace_is_indexed() {
     assert_eq!(briefs(&judged), vec![d("missing-safeguard", ERROR, [3, 8, 3, 17])]);
 }
 
+/// A policy of the workspace, open in the editor while manifests that use it are indexed.
+const APP_POLICY: &str = "\
+policy: app-policy
+version: 2025-01-01
+categories:
+  support:
+    summary: Customer support.
+";
+
+/// A manifest of `n` use cases under `app-policy`, a few megabytes for tens of thousands.
+fn big_manifest(id: &str, n: usize) -> String {
+    let mut text = format!("manifest: {id}\npolicy: app-policy\nuse-cases:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  - id: case-{i}\n    summary: Answer customer question number {i} about orders.\n    categories: [support]\n"
+        ));
+    }
+    text
+}
+
+/// The title of the code lens on a policy's first line: what uses it.
+fn policy_lens(server: &Server, uri: &str) -> String {
+    let lenses = server.ok("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
+    lenses[0]["command"]["title"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Neither an edit nor a request waits for the workspace index. The big manifests of this
+/// workspace take the index seconds to parse; a request made meanwhile is answered from what
+/// is known now (the open policy is used by no manifest yet), where a server that parsed under
+/// its lock would answer only after the index, counting the four. An edit of the policy made
+/// then is published before the index ends, and once it ends the policy counts its users.
+#[test]
+fn an_edit_while_a_big_workspace_is_indexed_is_answered_before_the_index_ends() {
+    let ws = TempDir::new("big-index");
+    for i in 0..4 {
+        ws.write(
+            &format!("big/m{i}.usecases.yaml"),
+            &big_manifest(&format!("m{i}"), 15_000),
+        );
+    }
+    ws.write("app.policy.yaml", APP_POLICY);
+    let policy = ws.uri("app.policy.yaml");
+    let options = workspace_client(&ws);
+    let server = Server::spawn(&options);
+    server.ok("initialize", options.initialize_params());
+    server.open(&policy, APP_POLICY);
+    server.notify("initialized", json!({}));
+    server.notification("$/progress"); // the index begins
+    // Past the quick reading of the files, into their parsing.
+    std::thread::sleep(Duration::from_millis(500));
+    let during = policy_lens(&server, &policy);
+    assert!(!server.indexing_ended(), "the request waited for the index to end");
+    assert!(during.contains("used by no manifest"), "{during}");
+    let edited = APP_POLICY.replace("Customer support.", "Customer support by chat.");
+    server.change(&policy, 2, json!([{ "text": edited }]));
+    let published = server.publish_version(&policy, 2);
+    assert!(
+        !server.indexing_ended(),
+        "the edit was answered only after the index ended"
+    );
+    assert!(diagnostics(&published).is_empty(), "{published}");
+    server.wait_indexed();
+    let after = policy_lens(&server, &policy);
+    assert!(after.contains("used by 4 manifests"), "{after}");
+    server.finish();
+}
+
 #[test]
 fn closed_files_are_indexed_and_kept_current_by_watched_file_events() {
     let ws = TempDir::new("disk");
@@ -629,6 +696,49 @@ fn a_file_is_one_document_whatever_the_spelling_of_its_uri() {
 /// `/private/tmp`, or a home folder linked elsewhere): the editor names files by the link's
 /// path, and the server must still see one file per path.
 #[cfg(unix)]
+/// A document opened through a linked folder keeps its identity when its file is deleted on
+/// disk (resolving the link then fails): the next edit is published and hover still answers.
+#[test]
+fn a_document_opened_through_a_link_survives_the_deletion_of_its_file() {
+    let ws = TempDir::new("symlink-deleted");
+    let real = ws.path.join("real");
+    std::fs::create_dir_all(&real).unwrap();
+    std::fs::write(real.join("bot.usecases.yaml"), BOT).unwrap();
+    let link = ws.path.join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let manifest = file_uri(&link.join("bot.usecases.yaml"));
+    let server = Server::start(&Options {
+        folders: vec![file_uri(&link)],
+        progress: true,
+        ..Options::default()
+    });
+    server.wait_indexed();
+    server.open(&manifest, BOT);
+    assert_eq!(codes(&server.publish_version(&manifest, 1)).len(), 3);
+    std::fs::remove_file(real.join("bot.usecases.yaml")).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": manifest, "type": 3 }] }),
+    );
+    server.change(&manifest, 2, json!([{ "range": range(7, 0, 9, 0), "text": "" }]));
+    let after = server.publish_version(&manifest, 2);
+    let mut got = codes(&after);
+    got.sort();
+    assert_eq!(got, vec!["missing-safeguard", "prohibited-use"], "{after:#}");
+    let hover = server.ok(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": manifest }, "position": pos(4, 18) }),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("high-risk.legal"),
+        "{hover}"
+    );
+    server.finish();
+}
+
 #[test]
 fn a_workspace_folder_reached_through_a_symlink_is_one_set_of_files() {
     let ws = TempDir::new("symlink");

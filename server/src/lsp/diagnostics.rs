@@ -2,7 +2,7 @@
 //! and wake it; a burst of edits while it works costs one more check, not one per keystroke,
 //! and no fixed delay is waited.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
@@ -10,8 +10,8 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 
 use super::convert::diagnostic;
-use super::session::Session;
 use super::snapshot::Snapshot;
+use super::state::State;
 use crate::diagnostic::{Code, FileId};
 
 /// Where publications go.
@@ -28,18 +28,24 @@ pub enum Publisher {
     Frames(mpsc::WeakUnboundedSender<Vec<u8>>),
 }
 
-pub fn spawn(publisher: Publisher, session: Arc<Mutex<Session>>, wake: Arc<Notify>) {
+pub fn spawn(publisher: Publisher, state: Arc<State>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
-            // Parsing the edited text, checking and serializing run off the async threads.
-            let shared = session.clone();
+            // Building the snapshot, checking and serializing run off the async threads, and
+            // outside the session lock: edits go on meanwhile.
+            let shared = state.clone();
             let frames = matches!(publisher, Publisher::Frames(_));
             let computed = tokio::task::spawn_blocking(move || {
-                let (snapshot, files, indexing) = shared.lock().unwrap_or_else(|p| p.into_inner()).take_pending();
+                let (files, indexing) = shared.session().take_pending();
+                if files.is_empty() {
+                    return Vec::new();
+                }
+                // Built after the pending files were taken, so it holds every change they had.
+                let snapshot = shared.snapshot();
                 let (published, held) = compute(&snapshot, &files, indexing);
                 if !held.is_empty() {
-                    shared.lock().unwrap_or_else(|p| p.into_inner()).held_back(held);
+                    shared.session().held_back(held);
                 }
                 let frame = |p: &PublishDiagnosticsParams| frames.then(|| notification(p));
                 published.into_iter().map(|p| (frame(&p), p)).collect::<Vec<_>>()
@@ -48,7 +54,7 @@ pub fn spawn(publisher: Publisher, session: Arc<Mutex<Session>>, wake: Arc<Notif
             let Ok(results) = computed else { continue };
             for (frame, params) in results {
                 let current = {
-                    let session = session.lock().unwrap_or_else(|p| p.into_inner());
+                    let session = state.session();
                     session.file(&params.uri).and_then(|f| session.version(f))
                 };
                 // Closed meanwhile (`None`), or a newer edit is waiting: nothing to show now.

@@ -28,7 +28,7 @@ fn event(change: &Change) -> TextDocumentContentChangeEvent {
 
 fn session_matches_model(encoding: Encoding, seed: u64, steps: usize) {
     let utf8 = encoding == Encoding::Utf8;
-    let mut session = Session::new(encoding, String::from("en"), Config::default(), None);
+    let mut session = Session::new(encoding, String::from("en"), Config::default(), &[], None);
     let uri = Uri::from_file_path("/charter-model/doc.usecases.yaml").unwrap();
     let file = session.did_open(&uri, BASE.to_owned(), 1).unwrap();
     let mut model = BASE.to_owned();

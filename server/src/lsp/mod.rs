@@ -1,22 +1,28 @@
 //! `charter lsp`: the language server, LSP 3.17 over standard input/output, on
-//! `tower-lsp-server`. The session (`session`) holds the mutable state; requests read
-//! immutable snapshots (`snapshot`); each request has its own handler (`handlers`); a single
-//! worker publishes diagnostics (`diagnostics`). The engine below knows nothing of LSP.
+//! `tower-lsp-server`. `state` says who holds what and for how long: the session (`session`)
+//! holds the editor's state; snapshots (`snapshot`), built off the async threads, are what
+//! requests read; each request has its own handler (`handlers`); a single worker publishes
+//! diagnostics (`diagnostics`); files come from disk in the background (`indexing`), named by
+//! a stable identity (`files`). The engine below knows nothing of LSP.
 
 mod bundled;
+mod capabilities;
 mod config;
 mod convert;
 mod diagnostics;
 #[cfg(test)]
 mod edit_tests;
+mod files;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod fuzz;
 mod handlers;
+mod indexing;
 mod message;
 mod server;
 mod session;
 mod snapshot;
+mod state;
 #[cfg(test)]
 mod tests;
 mod transport;
@@ -46,6 +52,9 @@ pub fn run() -> ExitCode {
     ExitCode::from(if clean { 0 } else { 1 })
 }
 
+/// Messages handled at once. Requests run on blocking threads, so a high bound costs little.
+const MAX_CONCURRENT_MESSAGES: usize = 256;
+
 /// Serves until the client exits or the input ends; true when `shutdown` came first.
 async fn serve() -> bool {
     let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
@@ -59,7 +68,12 @@ async fn serve() -> bool {
     let writer = tokio::spawn(transport::write_frames(tokio::io::stdout(), outgoing));
     let reader = tokio::spawn(transport::filter_input(tokio::io::stdin(), to_service, frames.clone()));
     let forwarder = tokio::spawn(transport::forward_output(from_service, frames));
-    Server::new(service_input, service_output, socket).serve(service).await;
+    // tower-lsp-server polls at most this many messages at once, notifications included: at
+    // its default of 4, four slow requests would hold up the next keystroke.
+    Server::new(service_input, service_output, socket)
+        .concurrency_level(MAX_CONCURRENT_MESSAGES)
+        .serve(service)
+        .await;
     // Everything the service wrote goes out; then the writer ends with its last sender.
     let _ = forwarder.await;
     reader.abort();

@@ -1,21 +1,24 @@
-//! The `LanguageServer` implementation: notifications update the session synchronously, in
-//! arrival order, before any `.await`; requests run their handler on a snapshot, off the
-//! async threads, with panics turned into error responses.
+//! The `LanguageServer` implementation: a thin layer over [`State`]. Notifications change the
+//! session synchronously, in arrival order, before any `.await`; requests run their handler on
+//! a snapshot on a blocking thread, with panics turned into error responses; disk reads and
+//! parsing run in the background (`indexing`). `state.rs` describes the model.
 
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::capabilities::{ClientFlags, negotiate_encoding, server_capabilities, workspace_roots};
 use super::config::Config;
 use super::diagnostics::Publisher;
 use super::handlers;
+use super::indexing::{load, read_tree, read_uris};
 use super::session::Session;
 use super::snapshot::Snapshot;
+use super::state::State;
 use crate::text::Encoding;
 
 /// Set by `shutdown`: the process exit status depends on it.
@@ -27,17 +30,17 @@ pub fn shut_down_cleanly() -> bool {
 
 pub struct Charter {
     client: Client,
-    session: Arc<Mutex<Session>>,
+    state: Arc<State>,
     wake: Arc<Notify>,
     capabilities: Mutex<ClientFlags>,
 }
 
-/// What the client said it supports, as far as the server needs to know.
-#[derive(Debug, Default, Clone, Copy)]
-struct ClientFlags {
-    watch_registration: bool,
-    configuration: bool,
-    progress: bool,
+/// The paths of the bundled policies, in the workspace's order.
+fn bundled_paths() -> Vec<String> {
+    crate::workspace::bundled_files()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
 }
 
 impl Charter {
@@ -50,25 +53,22 @@ impl Charter {
 
     /// A server whose diagnostics go to `publisher` (see [`Publisher`]).
     pub fn with_publisher(client: Client, publisher: Publisher) -> Self {
-        let session = Arc::new(Mutex::new(Session::new(
+        let session = Session::new(
             Encoding::Utf16,
             String::from("en"),
             Config::default(),
+            &bundled_paths(),
             None,
-        )));
+        );
+        let state = Arc::new(State::new(session));
         let wake = Arc::new(Notify::new());
-        super::diagnostics::spawn(publisher, session.clone(), wake.clone());
+        super::diagnostics::spawn(publisher, state.clone(), wake.clone());
         Self {
             client,
-            session,
+            state,
             wake,
             capabilities: Mutex::new(ClientFlags::default()),
         }
-    }
-
-    /// The session, even after a panic while it was held (its state stays usable).
-    fn session(&self) -> MutexGuard<'_, Session> {
-        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn flags(&self) -> ClientFlags {
@@ -82,21 +82,15 @@ impl Charter {
         P: Send + 'static,
         R: Send + 'static,
     {
-        let snapshot = self.snapshot(name)?;
+        let state = self.state.clone();
         let task = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(AssertUnwindSafe(|| handler(&snapshot, params)))
+            std::panic::catch_unwind(AssertUnwindSafe(|| handler(&state.snapshot(), params)))
         });
         match task.await {
             Ok(Ok(result)) => Ok(result),
             Ok(Err(panic)) => Err(internal_error(name, panic.as_ref())),
             Err(join) => Err(internal_error(name, &join.to_string())),
         }
-    }
-
-    fn snapshot(&self, name: &'static str) -> Result<Arc<Snapshot>> {
-        let mut session = self.session();
-        std::panic::catch_unwind(AssertUnwindSafe(|| session.snapshot()))
-            .map_err(|panic| internal_error(name, panic.as_ref()))
     }
 
     fn changed(&self) {
@@ -120,17 +114,13 @@ impl Charter {
     }
 
     async fn apply_config(&self, config: Config) {
-        let reindex = {
-            let mut session = self.session();
-            let reindex = session.set_config(config);
-            if reindex {
-                session.begin_indexing();
-            }
-            reindex
+        let epoch = {
+            let mut session = self.state.session();
+            session.set_config(config).then(|| session.begin_indexing())
         };
         self.changed();
-        if reindex {
-            self.index_workspace().await;
+        if let Some(epoch) = epoch {
+            self.index_workspace(epoch).await;
         }
     }
 
@@ -156,15 +146,15 @@ impl Charter {
     }
 
     /// Reads every policy and manifest under the workspace folders and the configured policy
-    /// folders, reporting progress when the client shows it. The caller has begun it in the
-    /// session (the first one is begun by the session itself).
-    async fn index_workspace(&self) {
+    /// folders in the background, reporting progress when the client shows it. The caller has
+    /// begun the indexing of `epoch` in the session; edits and requests go on meanwhile.
+    async fn index_workspace(&self, epoch: u64) {
         let (roots, extra) = {
-            let session = self.session();
+            let session = self.state.session();
             (session.roots.clone(), session.config.policy_paths.clone())
         };
         let progress = if self.flags().progress {
-            let token = ProgressToken::String(String::from("charter-index"));
+            let token = ProgressToken::String(format!("charter-index-{epoch}"));
             match self.client.create_work_done_progress(token.clone()).await {
                 Ok(()) => Some(self.client.progress(token, "Charter: indexing policies").begin().await),
                 Err(_) => None,
@@ -172,15 +162,25 @@ impl Charter {
         } else {
             None
         };
-        let files = tokio::task::spawn_blocking(move || read_tree(&roots, &extra))
+        let read = tokio::task::spawn_blocking(move || read_tree(&roots, &extra))
             .await
             .unwrap_or_default();
-        let count = files.len();
-        self.session().index(files);
+        let count = read.len();
+        load(&self.state, read, Some(epoch)).await;
+        self.state.session().end_indexing();
         self.changed();
         if let Some(progress) = progress {
             progress.finish_with_message(format!("{count} files")).await;
         }
+    }
+
+    /// Reads `uris` from disk in the background and gives the workspace what it found.
+    async fn reload(&self, uris: Vec<Uri>) {
+        let read = tokio::task::spawn_blocking(move || read_uris(uris))
+            .await
+            .unwrap_or_default();
+        load(&self.state, read, None).await;
+        self.changed();
     }
 }
 
@@ -198,120 +198,6 @@ fn internal_error(name: &str, panic: &(dyn std::any::Any + Send)) -> Error {
     }
 }
 
-/// Every policy and manifest under the roots (all kinds) and the extra folders (policies),
-/// read from disk; unreadable files and folders are skipped with a log line.
-fn read_tree(roots: &[PathBuf], extra: &[PathBuf]) -> Vec<(Uri, String)> {
-    let found = crate::discover::discover(roots);
-    let policies = crate::discover::discover(extra);
-    for error in found.errors.iter().chain(&policies.errors) {
-        eprintln!("charter: skipping: {error}");
-    }
-    for line in found.passed_over.iter().chain(&policies.passed_over) {
-        eprintln!("charter: skipping {line}");
-    }
-    let files = found.files.into_iter().chain(
-        policies
-            .files
-            .into_iter()
-            .filter(|(_, kind)| *kind == crate::workspace::FileKind::Policy),
-    );
-    files
-        .filter_map(|(path, _)| {
-            let read = std::fs::canonicalize(&path)
-                .and_then(|absolute| Ok((crate::discover::read_file(&absolute)?, absolute)));
-            match read {
-                Ok((bytes, absolute)) => Some((
-                    Uri::from_file_path(&absolute)?,
-                    crate::text::decode(&bytes).0.into_owned(),
-                )),
-                Err(e) => {
-                    eprintln!("charter: skipping `{}`: {e}", path.display());
-                    None
-                }
-            }
-        })
-        .collect()
-}
-
-fn negotiate_encoding(params: &InitializeParams) -> Encoding {
-    let offered = params
-        .capabilities
-        .general
-        .as_ref()
-        .and_then(|g| g.position_encodings.as_ref());
-    if offered.is_some_and(|e| e.contains(&PositionEncodingKind::UTF8)) {
-        Encoding::Utf8
-    } else {
-        Encoding::Utf16
-    }
-}
-
-fn encoding_kind(encoding: Encoding) -> PositionEncodingKind {
-    match encoding {
-        Encoding::Utf8 => PositionEncodingKind::UTF8,
-        _ => PositionEncodingKind::UTF16,
-    }
-}
-
-#[allow(deprecated)] // `root_uri` is how older clients name their one folder
-fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
-    let folders = params.workspace_folders.iter().flatten().map(|f| f.uri.clone());
-    let uris: Vec<Uri> = folders.chain(params.root_uri.clone()).collect();
-    let mut roots: Vec<PathBuf> = uris
-        .iter()
-        .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
-        .collect();
-    roots.dedup();
-    roots.truncate(if params.workspace_folders.as_ref().is_some_and(|f| !f.is_empty()) {
-        params.workspace_folders.as_ref().map_or(0, Vec::len)
-    } else {
-        roots.len()
-    });
-    roots
-}
-
-fn server_capabilities(encoding: Encoding) -> ServerCapabilities {
-    ServerCapabilities {
-        position_encoding: Some(encoding_kind(encoding)),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
-                include_text: Some(false),
-            })),
-            ..TextDocumentSyncOptions::default()
-        })),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        completion_provider: Some(CompletionOptions {
-            trigger_characters: Some([":", " ", "[", ",", ".", "@"].map(String::from).to_vec()),
-            ..CompletionOptions::default()
-        }),
-        definition_provider: Some(OneOf::Left(true)),
-        references_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Right(RenameOptions {
-            prepare_provider: Some(true),
-            work_done_progress_options: WorkDoneProgressOptions::default(),
-        })),
-        document_symbol_provider: Some(OneOf::Left(true)),
-        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-            ..CodeActionOptions::default()
-        })),
-        inlay_hint_provider: Some(OneOf::Left(true)),
-        code_lens_provider: Some(CodeLensOptions {
-            resolve_provider: Some(false),
-        }),
-        workspace: Some(WorkspaceServerCapabilities {
-            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
-                supported: Some(true),
-                change_notifications: Some(OneOf::Left(true)),
-            }),
-            file_operations: None,
-        }),
-        ..ServerCapabilities::default()
-    }
-}
-
 impl LanguageServer for Charter {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
@@ -321,32 +207,11 @@ impl LanguageServer for Charter {
             .as_ref()
             .map(Config::from_json)
             .unwrap_or_default();
-        let flags = ClientFlags {
-            watch_registration: params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|d| d.dynamic_registration)
-                .unwrap_or(false),
-            configuration: params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.configuration)
-                .unwrap_or(false),
-            progress: params
-                .capabilities
-                .window
-                .as_ref()
-                .and_then(|w| w.work_done_progress)
-                .unwrap_or(false),
-        };
-        *self.capabilities.lock().unwrap_or_else(|p| p.into_inner()) = flags;
+        *self.capabilities.lock().unwrap_or_else(|p| p.into_inner()) = ClientFlags::of(&params);
         let bundled_dir = super::bundled::write_cache();
-        let mut session = Session::new(encoding, locale, config, bundled_dir.as_deref());
+        let mut session = Session::new(encoding, locale, config, &bundled_paths(), bundled_dir.as_deref());
         session.roots = workspace_roots(&params);
-        *self.session() = session;
+        self.state.reset(session);
         Ok(InitializeResult {
             capabilities: server_capabilities(encoding),
             server_info: Some(ServerInfo {
@@ -358,9 +223,10 @@ impl LanguageServer for Charter {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let epoch = self.state.session().first_indexing();
         self.register_watchers().await;
         self.pull_configuration().await;
-        self.index_workspace().await;
+        self.index_workspace(epoch).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -372,13 +238,17 @@ impl LanguageServer for Charter {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.session().did_open(&doc.uri, doc.text, doc.version);
+        self.state.session().did_open(&doc.uri, doc.text, doc.version);
         self.changed();
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let doc = params.text_document;
-        if self.session().did_change(&doc.uri, doc.version, params.content_changes) {
+        let changed = self
+            .state
+            .session()
+            .did_change(&doc.uri, doc.version, params.content_changes);
+        if changed {
             self.changed();
         }
     }
@@ -389,40 +259,19 @@ impl LanguageServer for Charter {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.session().did_close(&uri).is_some() {
-            // A closed file's problems are no longer shown; the disk version is still indexed.
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        if self.state.session().did_close(&uri).is_some() {
             self.changed();
+            // A closed file's problems are no longer shown; the workspace goes back to its
+            // version on disk, read in the background.
+            self.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+            self.reload(vec![uri]).await;
         }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let events: Vec<(Uri, Option<String>)> = params
-            .changes
-            .into_iter()
-            .map(|event| {
-                let path = event.uri.to_file_path().filter(|p| {
-                    event.typ != FileChangeType::DELETED
-                        && crate::workspace::FileKind::of_path(&p.to_string_lossy()).is_some()
-                });
-                // Unreadable now (or not a regular file): as good as deleted.
-                let text = path.and_then(|p| match crate::discover::read_file(&p) {
-                    Ok(bytes) => Some(crate::text::decode(&bytes).0.into_owned()),
-                    Err(e) => {
-                        eprintln!("charter: skipping `{}`: {e}", p.display());
-                        None
-                    }
-                });
-                (event.uri, text)
-            })
-            .collect();
-        {
-            let mut session = self.session();
-            for (uri, text) in events {
-                session.disk_changed(&uri, text);
-            }
-        }
-        self.changed();
+        // A deleted file reads as gone; so does one that is unreadable now.
+        let uris = params.changes.into_iter().map(|event| event.uri).collect();
+        self.reload(uris).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -435,22 +284,37 @@ impl LanguageServer for Charter {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        {
-            let mut session = self.session();
-            for removed in &params.event.removed {
-                if let Some(path) = removed.uri.to_file_path() {
-                    session.forget_folder(&path);
-                }
+        let removed: Vec<std::path::PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        let canonical = {
+            let removed = removed.clone();
+            tokio::task::spawn_blocking(move || {
+                removed
+                    .iter()
+                    .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default()
+        };
+        let epoch = {
+            let mut session = self.state.session();
+            for (folder, canonical) in removed.iter().zip(&canonical) {
+                session.forget_folder(folder, canonical);
             }
             for added in &params.event.added {
                 if let Some(path) = added.uri.to_file_path() {
                     session.roots.push(path.into_owned());
                 }
             }
-        }
-        self.session().begin_indexing();
+            session.begin_indexing()
+        };
         self.changed();
-        self.index_workspace().await;
+        self.index_workspace(epoch).await;
     }
 
     // Requests.

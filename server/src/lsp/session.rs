@@ -1,6 +1,7 @@
-//! The server's mutable state: open documents, the workspace the engine judges, settings.
-//! It lives behind one mutex that is never held across an `.await`; handlers that only read
-//! take an immutable [`Snapshot`] instead, so a slow request never blocks typing.
+//! The editor's state: open documents, what changed since the last snapshot, settings. It is
+//! held under the session mutex only as long as applying one edit or handing over what changed
+//! takes: no parsing, no checking and no reading of files happens under it (see
+//! [`super::state`] for the whole model).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -10,11 +11,12 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::config::Config;
+use super::files::{Files, key_of};
 use super::snapshot::Snapshot;
-use crate::check::{CheckCache, Resolutions};
 use crate::diagnostic::FileId;
+use crate::model::Date;
 use crate::text::{Encoding, Splice, offset_in};
-use crate::workspace::{FileKind, Workspace};
+use crate::workspace::{FileKind, SourceFile};
 
 /// An open document: the editor's text, which wins over the disk.
 #[derive(Debug)]
@@ -23,16 +25,33 @@ pub struct Document {
     pub version: i32,
 }
 
+/// A file as read from disk, parsed off the async threads; `None`: gone (deleted, unreadable).
+pub type Disk = Option<Arc<SourceFile>>;
+
+/// What changed since the builder last took the changes, and the state to judge it in.
+pub struct Delta {
+    pub generation: u64,
+    /// Files read from disk or gone, in the order they came.
+    pub disk: Vec<(FileId, Disk)>,
+    /// Open documents whose text changed, with where (`None`: all of it) and the text now.
+    pub edited: Vec<(FileId, Option<Splice>, Rope)>,
+    pub files: Arc<Files>,
+    pub versions: HashMap<FileId, i32>,
+    pub today: Date,
+    /// Where the pages of diagnostic codes are (`codeDescription`).
+    pub docs_base: String,
+    pub encoding: Encoding,
+    pub locale: String,
+}
+
 pub struct Session {
-    ws: Workspace,
-    /// Per file, the URI to publish with (the client's spelling once it opened the file).
-    uris: Vec<Option<Uri>>,
-    /// Files by [`uri_key`]: one file however its URI is spelled.
-    by_key: Arc<HashMap<String, FileId>>,
+    files: Arc<Files>,
     pub open: HashMap<FileId, Document>,
-    /// Open documents whose text changed since the workspace last parsed them, with where
-    /// (`None`: all of it).
-    unparsed: HashMap<FileId, Option<Splice>>,
+    /// Open documents changed since the builder last took them, with where.
+    edited: HashMap<FileId, Option<Splice>>,
+    disk: Vec<(FileId, Disk)>,
+    /// Per file, whether the workspace holds it (as of the changes handed over or queued).
+    present: Vec<bool>,
     /// Files changed since diagnostics were last published.
     pending: BTreeSet<FileId>,
     pub config: Config,
@@ -40,95 +59,92 @@ pub struct Session {
     pub locale: String,
     /// Workspace folders, and the extra policy folders indexed from them.
     pub roots: Vec<PathBuf>,
-    snapshot: Option<Arc<Snapshot>>,
+    /// Counts every change; a snapshot is current while nothing changed since it was taken.
+    generation: u64,
+    latest: Option<(u64, Arc<Snapshot>)>,
     /// Workspace indexings begun and not finished; the first begins with the session, as
     /// `initialized` starts it. Until they finish, a manifest's policy may be a file not read
     /// yet, so `unknown-policy` is not published.
     indexing: u32,
+    /// The newest indexing: files an older one read arrive too late to be installed.
+    index_epoch: u64,
     /// Open files not published while indexing, because of their `unknown-policy`.
     held: BTreeSet<FileId>,
-    /// The policies as last resolved, reused while no policy changes.
-    resolutions: Option<Arc<Resolutions>>,
-    cache: Arc<CheckCache>,
 }
 
 impl Session {
-    pub fn new(encoding: Encoding, locale: String, config: Config, bundled_dir: Option<&Path>) -> Self {
-        let ws = Workspace::with_bundled();
-        let mut session = Session {
-            uris: Vec::new(),
-            by_key: Arc::new(HashMap::new()),
+    /// A session knowing the bundled policies (`bundled`: their workspace paths, in order),
+    /// served from `bundled_dir` so that editors can open them.
+    pub fn new(
+        encoding: Encoding,
+        locale: String,
+        config: Config,
+        bundled: &[String],
+        bundled_dir: Option<&Path>,
+    ) -> Self {
+        let mut files = Files::default();
+        for path in bundled {
+            let name = path.strip_prefix(crate::workspace::BUNDLED_PREFIX).unwrap_or(path);
+            let uri = bundled_dir.and_then(|dir| Uri::from_file_path(dir.join(name)));
+            let key = uri.as_ref().map_or_else(|| path.clone(), key_of);
+            let file = files.push(uri.clone(), key, FileKind::Policy, true);
+            if let Some(uri) = &uri {
+                files.alias(uri, file, true);
+            }
+        }
+        Session {
+            present: vec![true; files.len()],
+            files: Arc::new(files),
             open: HashMap::new(),
-            unparsed: HashMap::new(),
+            edited: HashMap::new(),
+            disk: Vec::new(),
             pending: BTreeSet::new(),
             config,
             encoding,
             locale,
             roots: Vec::new(),
-            snapshot: None,
+            generation: 1,
+            latest: None,
             indexing: 1,
+            index_epoch: 0,
             held: BTreeSet::new(),
-            resolutions: None,
-            cache: Arc::default(),
-            ws,
-        };
-        // Bundled policies are served from files in the cache folder, so that editors can open
-        // them for "go to definition".
-        for id in session.ws.ids().collect::<Vec<_>>() {
-            let uri = bundled_dir.and_then(|dir| {
-                let name = session
-                    .ws
-                    .file(id)
-                    .path
-                    .strip_prefix(crate::workspace::BUNDLED_PREFIX)?;
-                Uri::from_file_path(dir.join(name))
-            });
-            if let Some(uri) = &uri {
-                Arc::make_mut(&mut session.by_key).insert(uri_key(uri), id);
-            }
-            session.uris.push(uri);
         }
-        session
     }
 
+    /// The file `uri` names, if the session knows it.
     pub fn file(&self, uri: &Uri) -> Option<FileId> {
-        self.by_key.get(&uri_key(uri)).copied()
+        self.files.lookup(uri)
+    }
+
+    pub fn files(&self) -> Arc<Files> {
+        self.files.clone()
     }
 
     fn touch(&mut self, file: FileId) {
         self.pending.insert(file);
-        self.snapshot = None;
+        self.generation += 1;
     }
 
-    /// The file for `uri`, added to the workspace (with `text`) when new; `None` for files
-    /// that are neither policies nor manifests.
-    fn file_for(&mut self, uri: &Uri, text: &str) -> Option<FileId> {
-        if let Some(file) = self.file(uri) {
-            return Some(file);
-        }
-        let kind = FileKind::of_path(uri.path().as_str())?;
-        let file = self.ws.add(uri.to_string(), text.to_owned(), kind, false);
-        Arc::make_mut(&mut self.by_key).insert(uri_key(uri), file);
-        self.uris.push(Some(uri.clone()));
-        Some(file)
+    /// Files for `uris` (each with its identity, resolved off the async threads), added when
+    /// new; `None` for files that are neither policies nor manifests.
+    pub fn intern_all(&mut self, uris: &[(Uri, String)]) -> Vec<Option<FileId>> {
+        let files = Arc::make_mut(&mut self.files);
+        let ids = uris.iter().map(|(uri, key)| files.intern(uri, key.clone())).collect();
+        self.present.resize(self.files.len(), false);
+        ids
     }
 
     pub fn did_open(&mut self, uri: &Uri, text: String, version: i32) -> Option<FileId> {
-        let file = self.file_for(uri, &text)?;
-        if self.ws.file(file).bundled {
+        // A spelling not seen before is resolved to its file here, once.
+        let file = match self.files.seen(uri) {
+            Some(file) => file,
+            None => self.intern_all(&[(uri.clone(), key_of(uri))])[0]?,
+        };
+        if self.files.entry(file).bundled {
             return None; // the cached copy of a bundled policy is read-only and clean
         }
-        // Publish under the editor's own spelling of the URI.
-        self.uris[file.0 as usize] = Some(uri.clone());
-        // A file new to the workspace was parsed from this text just now, and one indexed
-        // from disk usually was; a second parse of a big manifest would double the time to
-        // its first diagnostics. (Text decoded from invalid UTF-8 on disk is parsed again, to
-        // drop the diagnostic about the disk's bytes.)
-        let current = self.ws.file(file);
-        let parsed = current.text == text && !current.removed && !text.contains('\u{FFFD}');
-        if !parsed {
-            self.unparsed.insert(file, None);
-        }
+        Arc::make_mut(&mut self.files).alias(uri, file, true);
+        self.present[file.0 as usize] = true;
         self.open.insert(
             file,
             Document {
@@ -136,6 +152,7 @@ impl Session {
                 version,
             },
         );
+        self.edited.insert(file, None);
         self.touch(file);
         Some(file)
     }
@@ -150,7 +167,7 @@ impl Session {
         if version <= doc.version {
             return false;
         }
-        let mut pending = self.unparsed.get(&file).copied();
+        let mut pending = self.edited.get(&file).copied();
         for change in changes {
             let splice = apply_change(&mut doc.rope, change, encoding);
             pending = Some(match pending {
@@ -160,46 +177,40 @@ impl Session {
         }
         doc.version = version;
         if let Some(pending) = pending {
-            self.unparsed.insert(file, pending);
+            self.edited.insert(file, pending);
         }
         self.touch(file);
         true
     }
 
-    /// Closes a document: the workspace goes back to the file on disk, or forgets it.
+    /// Closes a document; the caller reads the file on disk, which the workspace goes back to
+    /// (or forgets it, when it is gone). Until then the workspace keeps the editor's text.
     pub fn did_close(&mut self, uri: &Uri) -> Option<FileId> {
         let file = self.file(uri)?;
         self.open.remove(&file)?;
-        self.unparsed.remove(&file);
-        self.cache.forget(file);
-        let disk = uri.to_file_path().and_then(|p| crate::discover::read_file(&p).ok());
-        match disk.map(|bytes| crate::text::decode(&bytes).0.into_owned()) {
-            Some(text) => self.ws.set_text(file, text),
-            None => self.ws.remove(file),
-        }
+        self.edited.remove(&file);
         self.touch(file);
         Some(file)
     }
 
-    /// A file changed on disk (created, changed: `Some(text)`; deleted: `None`). Open
-    /// documents keep the editor's text.
-    pub fn disk_changed(&mut self, uri: &Uri, text: Option<String>) {
-        match (self.file(uri), text) {
-            (Some(file), _) if self.open.contains_key(&file) || self.ws.file(file).bundled => {}
-            (Some(file), Some(text)) => {
-                self.ws.set_text(file, text);
-                self.touch(file);
+    /// Files read from disk (`Some`) or gone (`None`), parsed by the caller. Open documents
+    /// keep the editor's text, bundled policies their own; files an indexing older than the
+    /// newest read (`epoch`) are dropped, the newer one reads them again.
+    pub fn install(&mut self, files: Vec<(FileId, Disk)>, epoch: Option<u64>) {
+        if epoch.is_some_and(|e| e != self.index_epoch) {
+            return;
+        }
+        for (file, disk) in files {
+            let slot = file.0 as usize;
+            if self.open.contains_key(&file) || self.files.entry(file).bundled {
+                continue;
             }
-            (Some(file), None) => {
-                self.ws.remove(file);
-                self.touch(file);
+            if disk.is_none() && !self.present[slot] {
+                continue; // gone, and already not in the workspace
             }
-            (None, Some(text)) => {
-                if let Some(file) = self.file_for(uri, &text) {
-                    self.touch(file);
-                }
-            }
-            (None, None) => {}
+            self.present[slot] = disk.is_some();
+            self.disk.push((file, disk));
+            self.touch(file);
         }
     }
 
@@ -210,61 +221,61 @@ impl Session {
         }
         let reindex = config.policy_paths != self.config.policy_paths;
         self.config = config;
-        self.snapshot = None;
+        self.generation += 1;
         self.pending.extend(self.open.keys().copied());
         reindex
     }
 
-    /// The current snapshot, parsing documents edited since the last one.
-    pub fn snapshot(&mut self) -> Arc<Snapshot> {
-        for (file, splice) in std::mem::take(&mut self.unparsed) {
-            let Some(doc) = self.open.get(&file) else { continue };
-            // `String::from` copies the rope's chunks; `to_string` goes through `fmt::Display`
-            // run by run, which took 3 ms of every edit to a 5 MB manifest.
-            let text = String::from(&doc.rope);
-            match splice {
-                Some(splice) => self.ws.splice_text(file, text, splice),
-                None => self.ws.set_text(file, text),
-            }
-        }
-        if let Some(snapshot) = &self.snapshot {
-            return snapshot.clone();
-        }
-        let today = self.config.today.unwrap_or_else(crate::clock::today);
-        let versions = self.open.iter().map(|(f, d)| (*f, d.version)).collect();
-        let snapshot = Arc::new(
-            Snapshot::new(
-                self.ws.clone(),
-                today,
-                self.resolutions.take(),
-                self.cache.clone(),
-                self.uris.clone(),
-                self.by_key.clone(),
-                versions,
-                self.encoding,
-                self.locale.clone(),
-            )
-            .with_docs_base(self.config.docs_base()),
-        );
-        self.resolutions = Some(snapshot.cx.resolutions());
-        self.snapshot = Some(snapshot.clone());
-        snapshot
+    /// The newest snapshot, if nothing changed since it was taken.
+    pub fn current(&self) -> Option<Arc<Snapshot>> {
+        let (generation, snapshot) = self.latest.as_ref()?;
+        (*generation == self.generation).then(|| snapshot.clone())
     }
 
-    /// The snapshot and the open files whose diagnostics may have changed since the last call:
-    /// a changed manifest affects itself; a changed policy may affect every open file. The
-    /// flag: whether the workspace is still being indexed.
-    pub fn take_pending(&mut self) -> (Arc<Snapshot>, Vec<FileId>, bool) {
-        let snapshot = self.snapshot();
+    /// Hands over what changed since the last call, to build a snapshot from; the newest
+    /// snapshot when it is current. Cheap: ropes are shared, not copied.
+    pub fn delta(&mut self) -> Result<Delta, Arc<Snapshot>> {
+        if let Some(current) = self.current() {
+            return Err(current);
+        }
+        let edited = std::mem::take(&mut self.edited)
+            .into_iter()
+            .filter_map(|(file, splice)| Some((file, splice, self.open.get(&file)?.rope.clone())))
+            .collect();
+        Ok(Delta {
+            generation: self.generation,
+            disk: std::mem::take(&mut self.disk),
+            edited,
+            files: self.files.clone(),
+            versions: self.open.iter().map(|(f, d)| (*f, d.version)).collect(),
+            today: self.config.today.unwrap_or_else(crate::clock::today),
+            docs_base: self.config.docs_base().to_owned(),
+            encoding: self.encoding,
+            locale: self.locale.clone(),
+        })
+    }
+
+    /// Keeps `snapshot`, built from the delta of `generation`, as the newest, unless a newer
+    /// one was kept meanwhile.
+    pub fn offer(&mut self, generation: u64, snapshot: Arc<Snapshot>) {
+        if self.latest.as_ref().is_none_or(|(g, _)| *g < generation) {
+            self.latest = Some((generation, snapshot));
+        }
+    }
+
+    /// The open files whose diagnostics may have changed since the last call: a changed
+    /// manifest affects itself; a changed policy may affect every open file. The flag:
+    /// whether the workspace is still being indexed.
+    pub fn take_pending(&mut self) -> (Vec<FileId>, bool) {
         let changed = std::mem::take(&mut self.pending);
-        let any_policy = changed.iter().any(|&f| self.ws.file(f).kind == FileKind::Policy);
+        let any_policy = changed.iter().any(|&f| self.files.entry(f).kind == FileKind::Policy);
         let mut files: Vec<FileId> = if any_policy {
             self.open.keys().copied().collect()
         } else {
             changed.into_iter().filter(|f| self.open.contains_key(f)).collect()
         };
         files.sort();
-        (snapshot, files, self.indexing > 0)
+        (files, self.indexing > 0)
     }
 
     /// The version of an open document now (to skip publishing results already outdated).
@@ -272,37 +283,33 @@ impl Session {
         self.open.get(&file).map(|d| d.version)
     }
 
-    /// Forgets a workspace folder and the files read from under it (open documents stay).
-    pub fn forget_folder(&mut self, folder: &Path) {
-        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-        self.roots
-            .retain(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()) != folder);
+    /// Forgets a workspace folder (`canonical`: its canonical path, resolved by the caller)
+    /// and the files read from under it; open documents stay.
+    pub fn forget_folder(&mut self, folder: &Path, canonical: &Path) {
+        self.roots.retain(|r| r != folder && r != canonical);
         let under: Vec<FileId> = self
-            .by_key
-            .iter()
-            .filter(|(key, file)| Path::new(key.as_str()).starts_with(&folder) && !self.open.contains_key(file))
-            .map(|(_, file)| *file)
+            .files
+            .under(canonical)
+            .filter(|f| !self.open.contains_key(f))
             .collect();
-        for file in under {
-            if !self.ws.file(file).bundled && !self.ws.file(file).removed {
-                self.ws.remove(file);
-                self.touch(file);
-            }
-        }
+        self.install(under.into_iter().map(|f| (f, None)).collect(), None);
     }
 
-    /// A workspace indexing other than the first (which the session begins with) starts.
-    pub fn begin_indexing(&mut self) {
+    /// An indexing starts: the ones begun before it are superseded. Returns its epoch.
+    pub fn begin_indexing(&mut self) -> u64 {
         self.indexing += 1;
+        self.index_epoch += 1;
+        self.index_epoch
     }
 
-    /// Adds files read from disk by an indexing (documents already open keep their text).
-    /// Once the last one ends, documents held back for their `unknown-policy` are checked
-    /// again (if a policy was read, every open document is anyway).
-    pub fn index(&mut self, files: Vec<(Uri, String)>) {
-        for (uri, text) in files {
-            self.disk_changed(&uri, Some(text));
-        }
+    /// The first indexing, which the session began with, gets its epoch.
+    pub fn first_indexing(&mut self) -> u64 {
+        self.index_epoch
+    }
+
+    /// An indexing ended (installed or superseded). Once the last one has, documents held
+    /// back for their `unknown-policy` are checked again.
+    pub fn end_indexing(&mut self) {
         self.indexing = self.indexing.saturating_sub(1);
         self.release_held();
     }
@@ -317,8 +324,9 @@ impl Session {
     /// With no indexing under way (it may have ended while they were checked), the held
     /// files are checked again.
     fn release_held(&mut self) {
-        if self.indexing == 0 {
+        if self.indexing == 0 && !self.held.is_empty() {
             self.pending.append(&mut self.held);
+            self.generation += 1;
         }
     }
 }
@@ -336,16 +344,4 @@ fn apply_change(rope: &mut Rope, change: TextDocumentContentChangeEvent, encodin
     rope.remove(start..end);
     rope.insert(start, &change.text);
     Some(splice)
-}
-
-/// One key per file however its URI is spelled: for `file:` URIs the canonical path (links
-/// resolved, percent-encoding undone), else the URI itself.
-pub fn uri_key(uri: &Uri) -> String {
-    match uri.to_file_path() {
-        Some(path) => std::fs::canonicalize(&path)
-            .unwrap_or_else(|_| path.into_owned())
-            .to_string_lossy()
-            .into_owned(),
-        None => uri.as_str().to_owned(),
-    }
 }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
+use super::files::Files;
 use crate::check::{CheckCache, Context, Resolutions};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::Date;
@@ -14,8 +15,7 @@ use crate::workspace::Workspace;
 
 pub struct Snapshot {
     pub cx: Context,
-    uris: Vec<Option<Uri>>,
-    by_key: Arc<HashMap<String, FileId>>,
+    files: Arc<Files>,
     /// Versions of the open documents, as of this snapshot.
     pub versions: HashMap<FileId, i32>,
     pub encoding: Encoding,
@@ -36,8 +36,7 @@ impl Snapshot {
         today: Date,
         resolutions: Option<Arc<Resolutions>>,
         cache: Arc<CheckCache>,
-        uris: Vec<Option<Uri>>,
-        by_key: Arc<HashMap<String, FileId>>,
+        files: Arc<Files>,
         versions: HashMap<FileId, i32>,
         encoding: Encoding,
         locale: String,
@@ -46,8 +45,7 @@ impl Snapshot {
         Self {
             cx: Context::reusing(ws, today, resolutions),
             cache,
-            uris,
-            by_key,
+            files,
             versions,
             encoding,
             locale,
@@ -64,12 +62,15 @@ impl Snapshot {
     }
 
     pub fn uri(&self, file: FileId) -> Option<&Uri> {
-        self.uris.get(file.0 as usize)?.as_ref()
+        self.files.uri(file)
     }
 
+    /// The file `uri` names, when the workspace holds it. Runs on request threads, so that a
+    /// spelling of a URI not seen before may resolve its links here.
     pub fn file(&self, uri: &Uri) -> Option<FileId> {
-        let file = *self.by_key.get(&super::session::uri_key(uri))?;
-        (!self.cx.ws.file(file).removed).then_some(file)
+        let file = self.files.lookup(uri)?;
+        let held = (file.0 as usize) < self.cx.ws.len() && !self.cx.ws.file(file).removed;
+        held.then_some(file)
     }
 
     fn lines(&self, file: FileId) -> &LineIndex {

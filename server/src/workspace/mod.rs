@@ -104,6 +104,14 @@ impl SourceFile {
         file
     }
 
+    /// A file the workspace does not hold (yet): it keeps an id given out for it valid.
+    pub fn absent(id: FileId, path: String, kind: FileKind) -> Self {
+        let mut file = Self::parse(id, path, String::new(), kind, false);
+        file.removed = true;
+        file.diagnostics.clear();
+        file
+    }
+
     /// Whether the YAML parsed without error (structure may still be wrong).
     pub fn is_well_formed(&self) -> bool {
         !self.diagnostics.iter().any(|d| d.code == Code::YamlSyntax)
@@ -188,6 +196,25 @@ impl Workspace {
         self.files.push(file);
     }
 
+    /// Puts a file parsed elsewhere (with this `id`) in its place; ids between the last one
+    /// and `id` are filled with `absent` files.
+    pub fn put(&mut self, id: FileId, file: Arc<SourceFile>, absent: impl Fn(FileId) -> SourceFile) {
+        let slot = id.0 as usize;
+        while self.files.len() < slot {
+            self.push(absent(FileId(self.files.len() as u32)));
+        }
+        let good = file.is_well_formed().then(|| file.clone());
+        if slot == self.files.len() {
+            self.files.push(file);
+            self.last_good.push(good);
+        } else {
+            self.files[slot] = file;
+            if good.is_some() {
+                self.last_good[slot] = good;
+            }
+        }
+    }
+
     /// Replaces a file's text (and so its tree and document).
     pub fn set_text(&mut self, id: FileId, text: String) {
         let old = self.file(id);
@@ -232,9 +259,7 @@ impl Workspace {
     /// no longer listed by [`ids`](Self::ids).
     pub fn remove(&mut self, id: FileId) {
         let old = self.file(id);
-        let mut gone = SourceFile::parse(id, old.path.clone(), String::new(), old.kind, old.bundled);
-        gone.removed = true;
-        gone.diagnostics.clear();
+        let gone = SourceFile::absent(id, old.path.clone(), old.kind);
         self.files[id.0 as usize] = Arc::new(gone);
         self.last_good[id.0 as usize] = None;
     }

@@ -614,6 +614,16 @@ impl Server {
         });
     }
 
+    /// Whether the end of workspace indexing has been reported (its `$/progress` end is
+    /// queued, and stays queued).
+    pub fn indexing_ended(&self) -> bool {
+        let state = self.shared.state.lock().unwrap();
+        state
+            .notifications
+            .iter()
+            .any(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end")
+    }
+
     pub fn server_requests(&self) -> Vec<Value> {
         self.shared.state.lock().unwrap().server_requests.clone()
     }
