@@ -208,7 +208,11 @@ impl LanguageServer for Charter {
             .map(Config::from_json)
             .unwrap_or_default();
         *self.capabilities.lock().unwrap_or_else(|p| p.into_inner()) = ClientFlags::of(&params);
-        let bundled_dir = super::bundled::write_cache();
+        // Writing the bundled policies to the cache folder is disk work: off the async threads.
+        let bundled_dir = tokio::task::spawn_blocking(super::bundled::write_cache)
+            .await
+            .ok()
+            .flatten();
         let mut session = Session::new(encoding, locale, config, &bundled_paths(), bundled_dir.as_deref());
         session.roots = workspace_roots(&params);
         self.state.reset(session);
