@@ -324,9 +324,8 @@ impl Session {
     /// With no indexing under way (it may have ended while they were checked), the held
     /// files are checked again.
     fn release_held(&mut self) {
-        if self.indexing == 0 && !self.held.is_empty() {
+        if self.indexing == 0 {
             self.pending.append(&mut self.held);
-            self.generation += 1;
         }
     }
 }
