@@ -3,9 +3,11 @@
 //! same path the language server takes.
 
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod load;
+mod man;
 mod policy;
 pub mod render;
 mod schema;
@@ -47,6 +49,10 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page charter(1), in roff (`charter man | man -l -`).
+    Man,
 }
 
 /// Options every subcommand that reads policies shares.
@@ -89,6 +95,8 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Lsp => return crate::lsp::run(),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => man::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

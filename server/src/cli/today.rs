@@ -6,6 +6,11 @@ use crate::model::Date;
 
 pub fn system_today() -> Date {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    date_of_unix_seconds(secs)
+}
+
+/// The UTC day of a Unix time (as `SOURCE_DATE_EPOCH` gives it).
+pub fn date_of_unix_seconds(secs: u64) -> Date {
     civil_from_days((secs / 86_400) as i64)
 }
 
