@@ -63,16 +63,21 @@ under_wd() {
   esac
 }
 
+# SHA-256 of files or standard input: sha256sum on Linux and Windows (Git Bash), shasum on macOS.
+sha256() {
+  if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
 key() {
   local hash
   # The files that go into the binary, and the compiler that builds it.
   hash="$(
     cd "$source_dir" || exit 1
     {
-      find Cargo.toml Cargo.lock server/Cargo.toml server/src policies -type f -print0 2>/dev/null |
-        LC_ALL=C sort -z | xargs -0 sha256sum
+      find Cargo.toml Cargo.lock server/Cargo.toml server/src policies -type f -print 2>/dev/null |
+        LC_ALL=C sort | while IFS= read -r file; do sha256 "$file"; done
       rustc --version 2>/dev/null || echo "no rustc"
-    } | sha256sum | cut -c1-32
+    } | sha256 | cut -c1-32
   )" || fail "cannot read the action's source at $source_dir"
   local root="${RUNNER_TOOL_CACHE:-$temp}/charter/$hash"
   output root "$root"
@@ -89,7 +94,8 @@ install() {
   echo "charter: building Charter from $source_dir with $(cargo --version)"
   cargo install --locked --path "$source_dir/server" --root "$root" --bin charter ||
     fail "cargo install failed (its messages are above); set the input charter to a charter program to skip the build"
-  "$root/bin/charter" --version || fail "the charter program built at $root/bin/charter does not run"
+  "$root/bin/charter" --version || "$root/bin/charter.exe" --version ||
+    fail "the charter program built in $root/bin does not run"
   echo "charter: built in $((SECONDS - started)) s"
 }
 
@@ -99,6 +105,8 @@ check() {
   if [ -z "$charter" ]; then
     [ -n "${CHARTER_ROOT:-}" ] || fail "no charter program: set the input charter, or let the action build one"
     charter="$CHARTER_ROOT/bin/charter"
+    # Windows runners: cargo install writes charter.exe.
+    if [ ! -f "$charter" ] && [ -f "$charter.exe" ]; then charter="$charter.exe"; fi
   fi
   if [[ "$charter" != */* ]]; then
     local found
