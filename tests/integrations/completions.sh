@@ -35,8 +35,12 @@ fi
 work="$(mktemp -d)"
 sock="$work/tmux.sock"
 cleanup() {
+  local status=$?
   tmux -S "$sock" kill-server 2>/dev/null || true
-  rm -rf "$work"
+  # The shells write their history as they go: give them a moment, and never fail on the rest.
+  sleep 0.5
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" 2>/dev/null || true; }
+  exit "$status"
 }
 trap cleanup EXIT
 mkdir -p "$work/bin" "$work/home"

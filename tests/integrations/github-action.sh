@@ -28,7 +28,7 @@ check_jsonschema="$integrations_venv/bin/check-jsonschema"
 script="$root/integrations/github-action/charter-action.sh"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" || true' EXIT
 
 # --- the files GitHub reads -------------------------------------------------------------------
 check "action.yml is a valid action (check-jsonschema vendor.github-actions)" \

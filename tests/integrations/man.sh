@@ -26,7 +26,7 @@ else
 fi
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" || true' EXIT
 "$charter" man >"$work/charter.1"
 page="$work/charter.1"
 

@@ -21,7 +21,7 @@ started=$SECONDS
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" || true' EXIT
 
 dirty=()
 if [ -n "$(git status --porcelain -- server policies Cargo.toml Cargo.lock README.md)" ]; then

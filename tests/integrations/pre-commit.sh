@@ -31,7 +31,7 @@ check "pre-commit accepts .pre-commit-hooks.yaml (validate-manifest)" \
   "$pre_commit" validate-manifest "$root/.pre-commit-hooks.yaml"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" || true' EXIT
 export PRE_COMMIT_HOME="$work/pre-commit-home"
 export GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1
 git config --global user.name "Charter test"
