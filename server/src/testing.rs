@@ -300,7 +300,7 @@ pub fn random_manifest_edit(rng: &mut Rng, text: &str) -> (usize, usize, String)
 /// column is the same in UTF-8 and UTF-16; tests find places in the policy this way rather
 /// than by line numbers that every edit of the policy moves.
 pub fn bundled_2025_position(line: &str, token: &str) -> (u32, u32) {
-    let text = include_str!("../../policies/anthropic-usage/2025-09-15.policy.yaml");
+    let text = include_str!("../policies/anthropic-usage/2025-09-15.policy.yaml");
     let (n, found) = text
         .lines()
         .enumerate()

@@ -3,10 +3,12 @@
 //! same path the language server takes.
 
 mod check;
+mod completions;
 mod diff;
 mod explain;
 pub mod explain_code;
 mod load;
+mod man;
 mod policy;
 pub mod render;
 mod schema;
@@ -49,6 +51,10 @@ enum Command {
     /// Explain a diagnostic code: what it means, an example, how to fix it (without a code:
     /// list every code).
     ExplainCode(explain_code::ExplainCodeArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page charter(1), in roff (`charter man | man -l -`).
+    Man,
 }
 
 /// What `charter [SUBCOMMAND] --help` prints (the user's guide quotes it); `None` for an
@@ -129,6 +135,8 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::ExplainCode(args) => explain_code::run(args),
         Command::Lsp => return crate::lsp::run(),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => man::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,12 +7,14 @@
 # 1. Installs what is missing: Debian's chromium and libkrb5-dev (apt); and, cached under
 #    ${CHARTER_CI_CACHE:-~/.cache/charter-ci}: Node 24 (the npm package node@24, which code-server
 #    needs), code-server (its native modules built against that Node's headers) and playwright-core.
-# 2. Builds target/debug/charter (`cargo build`), the extension (`npm ci`, esbuild) and the .vsix
-#    (`vsce package --no-dependencies`).
+# 2. Builds target/debug/charter (`cargo build`), the extension (`npm ci`, esbuild) and a
+#    platform-specific .vsix with that binary inside (`vsce package --target linux-x64`, from a
+#    scratch copy of the extension with server/charter added).
 # 3. Installs the .vsix with `code-server --install-extension` into a scratch extensions folder,
 #    starts code-server on 127.0.0.1 (a free port, --auth none) on a scratch copy of examples/,
-#    with charter.server.path set to the built binary and CHARTER_TEST_REPORT in its environment,
-#    so the extension contributes the command "Charter: Write test report".
+#    with charter.server.path unset and no `charter` on PATH, so that the extension must start
+#    the binary shipped inside it, and CHARTER_TEST_REPORT in its environment, so that the
+#    extension contributes the command "Charter: Write test report".
 # 4. test.js opens the folder in Chromium, runs that command from the command palette (F1), and
 #    checks the report (diagnostics, hover, completion as VS Code's own APIs return them) and the
 #    page (squiggles, the Problems panel). Screenshot, report and logs go to
@@ -145,14 +147,34 @@ trap 'exit 130' INT TERM
 mkdir -p "$work/bin"
 cp "$charter" "$work/bin/charter"
 
-(cd "$ext_src" && npm run --silent build >/dev/null &&
-  npx --no-install vsce package --no-dependencies -o "$work/charter.vsix" </dev/null >/dev/null)
+# The platform the .vsix is for, in vsce's names.
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) vsix_target=linux-x64 ;;
+  Linux-aarch64) vsix_target=linux-arm64 ;;
+  Darwin-x86_64) vsix_target=darwin-x64 ;;
+  Darwin-arm64) vsix_target=darwin-arm64 ;;
+  *) say "no VS Code target platform for $(uname -s) $(uname -m)"; exit 1 ;;
+esac
+# A scratch copy of the extension (its node_modules linked) with the binary in server/, packaged
+# for this platform, so that nothing is added to editors/vscode. vsce runs the build
+# (vscode:prepublish) in the copy.
+mkdir -p "$work/ext-src/server"
+cp -r "$ext_src/package.json" "$ext_src/package-lock.json" "$ext_src/tsconfig.json" "$ext_src/README.md" \
+  "$ext_src/LICENSE" "$ext_src/.vscodeignore" "$ext_src/src" "$work/ext-src/"
+ln -s "$ext_src/node_modules" "$work/ext-src/node_modules"
+cp "$work/bin/charter" "$work/ext-src/server/charter"
+(cd "$work/ext-src" && npx --no-install vsce package --no-dependencies --allow-missing-repository \
+  --target "$vsix_target" -o "$work/charter.vsix" </dev/null >/dev/null)
 # The order in which the extension looks for the program, on its own (node's test runner).
 (cd "$ext_src" && npx --no-install esbuild src/serverPath.ts --bundle --platform=node --format=cjs \
   --log-level=warning --outfile="$work/serverPath.js")
 SERVER_PATH_MODULE="$work/serverPath.js" node --test --test-reporter=spec "$here/serverPath.test.js"
 unzip -Z1 "$work/charter.vsix" >"$work/vsix-files.txt"
 grep -qx "extension/dist/extension.js" "$work/vsix-files.txt"
+grep -qx "extension/server/charter" "$work/vsix-files.txt" || { say "the .vsix has no extension/server/charter"; exit 1; }
+unzip -p "$work/charter.vsix" extension.vsixmanifest | grep -q "TargetPlatform=\"$vsix_target\"" ||
+  { say "the .vsix is not marked for $vsix_target"; exit 1; }
+say "$(basename "$work/charter.vsix") is for $vsix_target, with server/charter ($(du -h "$work/ext-src/server/charter" | cut -f1)) inside"
 built=$SECONDS
 say "built the charter binary, the extension and $(basename "$work/charter.vsix") in $((built - installed)) s"
 
@@ -161,13 +183,16 @@ rm -rf "$artifacts"
 mkdir -p "$artifacts"
 cp -r "$root/examples" "$work/ws"
 mkdir -p "$work/data/User" "$work/data/Machine" "$work/ext" "$work/browser" "$work/home"
-# charter.server.path is machine-scoped: in code-server (as over Remote-SSH) it is read from the
-# settings of the machine VS Code's server runs on, not from the user's.
-cat >"$work/data/Machine/settings.json" <<EOF
-{
-  "charter.server.path": "$work/bin/charter"
-}
-EOF
+# charter.server.path stays unset (it is machine-scoped: in code-server, as over Remote-SSH, it
+# would be read from <user-data-dir>/Machine/settings.json), and no `charter` may be on PATH.
+while command -v charter >/dev/null; do
+  case "$(dirname "$(command -v charter)")" in
+    /usr/bin | /bin | /usr/local/bin) say "$(command -v charter) is on PATH: remove it, or the test cannot show which charter the extension runs"; exit 1 ;;
+  esac
+  say "leaving $(dirname "$(command -v charter)") off PATH, which has a charter program"
+  PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$(dirname "$(command -v charter)")" | paste -sd:)"
+done
+export PATH
 cat >"$work/data/User/settings.json" <<EOF
 {
   "security.workspace.trust.enabled": false,
@@ -195,6 +220,13 @@ cs_args=(--config "$work/config.yaml" --extensions-dir "$work/ext" --user-data-d
   { cat "$work/install-extension.log"; exit 1; }
 "$code_server" "${cs_args[@]}" --list-extensions --show-versions | tee "$work/extensions.txt"
 grep -q '^charter\.charter@' "$work/extensions.txt"
+installed_server="$(find "$work/ext" -path '*/server/charter' -type f | head -1)"
+if [ -z "$installed_server" ] || [ ! -x "$installed_server" ]; then
+  say "the installed extension has no executable server/charter:"
+  find "$work/ext" -maxdepth 3
+  exit 1
+fi
+say "installed with its server: $installed_server"
 
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 CHARTER_TEST_REPORT="$work/report.json" CHARTER_TEST_REQUEST="$work/request.json" \
@@ -218,7 +250,7 @@ say "code-server listening on 127.0.0.1:$port"
 # --- 4. the browser test ------------------------------------------------------------------------
 set +e
 PLAYWRIGHT_CORE="$pw" CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$work/ws" \
-  WORKSPACE="$work/ws" CHARTER_TEST_REPORT="$work/report.json" \
+  WORKSPACE="$work/ws" CHARTER_TEST_REPORT="$work/report.json" EXPECT_SERVER="$installed_server" \
   CHARTER_TEST_REQUEST="$work/request.json" BROWSER_PROFILE="$work/browser" \
   SCREENSHOT="$artifacts/screenshot.png" \
   setsid timeout "${CHARTER_VSCODE_TIMEOUT:-600}" node "$here/test.js" &

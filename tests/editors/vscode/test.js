@@ -6,6 +6,7 @@
 //   PLAYWRIGHT_CORE   folder of the playwright-core package
 //   CODE_SERVER_URL   http://127.0.0.1:PORT/?folder=WORKSPACE
 //   WORKSPACE         the scratch copy of examples/
+//   EXPECT_SERVER     the charter binary inside the installed extension, which it must start
 //   CHARTER_TEST_REPORT, CHARTER_TEST_REQUEST   as given to code-server
 //   BROWSER_PROFILE   a fresh, empty Chromium user-data-dir
 //   SCREENSHOT        where to save the PNG
@@ -153,6 +154,12 @@ async function main() {
       'the Charter output channel logged the server version',
       report.outputChannel.some((l) => l.includes(`charter ${report.server.version} running`)),
       JSON.stringify(report.outputChannel),
+    );
+    const expectServer = env('EXPECT_SERVER');
+    check(
+      `the extension started the server shipped inside it (${expectServer})`,
+      report.outputChannel.some((l) => l === `Starting ${expectServer} lsp (found via bundled)`),
+      JSON.stringify(report.outputChannel.filter((l) => l.startsWith('Starting '))),
     );
     check(
       '"Charter: Restart server" starts a new server, which checks the file again',

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::Files;
+use super::{Files, without_dot_slash};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 
 pub(super) fn render(results: &[(FileId, Vec<Diagnostic>)], files: &mut Files, out: &mut dyn Write) -> io::Result<()> {
@@ -21,7 +21,7 @@ fn command(file: FileId, diagnostic: &Diagnostic, files: &mut Files) -> String {
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
         command_name(diagnostic.severity),
-        escape_property(files.source(file).path),
+        escape_property(without_dot_slash(files.source(file).path)),
         start.line,
         start.column,
         end.line,

@@ -111,6 +111,16 @@ impl<'a, 's> Files<'a, 's> {
     }
 }
 
+/// A path as GitHub and code-scanning services match it against the repository's files: without
+/// the `./` that `charter check .` puts in front (`./a.policy.yaml` names the same file as
+/// `a.policy.yaml`, but only the latter matches a pull request's changed file).
+fn without_dot_slash(mut path: &str) -> &str {
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.trim_start_matches('/');
+    }
+    path
+}
+
 /// The files and diagnostics every format's tests render: CRLF line breaks, CJK and emoji
 /// before the ranges, a related place in another file, a fix and a zero-width range at the end.
 #[cfg(test)]
@@ -176,5 +186,40 @@ mod fixture {
         let mut out = Vec::new();
         render(format, results, &source, false, DOCS, &mut out).expect("writing to a Vec");
         String::from_utf8(out).expect("UTF-8 output")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{BASE_TEXT, find};
+    use super::{Format, Source, render, without_dot_slash};
+    use crate::diagnostic::{Code, Diagnostic, FileId};
+
+    #[test]
+    fn leading_dot_slashes_go() {
+        assert_eq!(without_dot_slash("./a.policy.yaml"), "a.policy.yaml");
+        assert_eq!(without_dot_slash("././/x/./a.policy.yaml"), "x/./a.policy.yaml");
+        assert_eq!(without_dot_slash("../a.policy.yaml"), "../a.policy.yaml");
+        assert_eq!(without_dot_slash(".hidden/a.policy.yaml"), ".hidden/a.policy.yaml");
+    }
+
+    /// `charter check .` names files `./…`: GitHub and SARIF get them without the `./`.
+    #[test]
+    fn machine_formats_drop_the_dot_slash() {
+        let diagnostic = Diagnostic::new(Code::ShadowedRule, find(BASE_TEXT, "no-weapons"), "never decides");
+        let results = vec![(FileId(0), vec![diagnostic])];
+        let source = |_| Source {
+            path: "./policies/base.policy.yaml",
+            text: BASE_TEXT,
+        };
+        let rendered = |format| {
+            let mut out = Vec::new();
+            render(format, &results, &source, false, &mut out).expect("writing to a Vec");
+            String::from_utf8(out).expect("UTF-8")
+        };
+        assert!(rendered(Format::Github).starts_with("::warning file=policies/base.policy.yaml,"));
+        assert!(rendered(Format::Sarif).contains(r#""uri": "policies/base.policy.yaml""#));
+        // People and scripts see the path as it was found.
+        assert!(rendered(Format::Json).contains(r#""./policies/base.policy.yaml""#));
     }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Files, Span};
+use super::{Files, Span, without_dot_slash};
 use crate::diagnostic::{Code, Diagnostic, FileId, Severity};
 use crate::text::TextRange;
 
@@ -127,10 +127,11 @@ fn physical_location(file: FileId, range: TextRange, files: &mut Files) -> Value
 /// percent-encoded (a `:` too, lest `a:b.yaml` read as a scheme).
 fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
+    let path = without_dot_slash(&path);
     let (prefix, rest) = match path.as_bytes() {
-        [b'/', ..] => ("file://".to_owned(), path.as_str()),
+        [b'/', ..] => ("file://".to_owned(), path),
         [drive, b':', b'/', ..] if drive.is_ascii_alphabetic() => (format!("file:///{}:", *drive as char), &path[2..]),
-        _ => (String::new(), path.as_str()),
+        _ => (String::new(), path),
     };
     let mut uri = prefix;
     for byte in rest.bytes() {
@@ -284,6 +285,9 @@ mod tests {
     fn paths_become_uri_references() {
         assert_eq!(uri("policies/a.policy.yaml"), "policies/a.policy.yaml");
         assert_eq!(uri(r"policies\a b.policy.yaml"), "policies/a%20b.policy.yaml");
+        assert_eq!(uri("./policies/a.policy.yaml"), "policies/a.policy.yaml");
+        assert_eq!(uri(r".\a.policy.yaml"), "a.policy.yaml");
+        assert_eq!(uri("../a.policy.yaml"), "../a.policy.yaml");
         assert_eq!(uri("/srv/x#1.policy.yaml"), "file:///srv/x%231.policy.yaml");
         assert_eq!(uri(r"C:\work\方.yaml"), "file:///C:/work/%E6%96%B9.yaml");
         assert_eq!(uri("a:b.yaml"), "a%3Ab.yaml");
