@@ -214,7 +214,7 @@ mod tests {
         };
         let rendered = |format| {
             let mut out = Vec::new();
-            render(format, &results, &source, false, &mut out).expect("writing to a Vec");
+            render(format, &results, &source, false, "https://example.com/docs/", &mut out).expect("writing to a Vec");
             String::from_utf8(out).expect("UTF-8")
         };
         assert!(rendered(Format::Github).starts_with("::warning file=policies/base.policy.yaml,"));
