@@ -52,6 +52,8 @@ pub struct Session {
     disk: Vec<(FileId, Disk)>,
     /// Per file, whether the workspace holds it (as of the changes handed over or queued).
     present: Vec<bool>,
+    /// Per file, whether it was ever read from disk (else it only exists in the editor).
+    from_disk: Vec<bool>,
     /// Files changed since diagnostics were last published.
     pending: BTreeSet<FileId>,
     pub config: Config,
@@ -94,6 +96,7 @@ impl Session {
         }
         Session {
             present: vec![true; files.len()],
+            from_disk: vec![true; files.len()],
             files: Arc::new(files),
             open: HashMap::new(),
             edited: HashMap::new(),
@@ -131,6 +134,7 @@ impl Session {
         let files = Arc::make_mut(&mut self.files);
         let ids = uris.iter().map(|(uri, key)| files.intern(uri, key.clone())).collect();
         self.present.resize(self.files.len(), false);
+        self.from_disk.resize(self.files.len(), false);
         ids
     }
 
@@ -184,11 +188,17 @@ impl Session {
     }
 
     /// Closes a document; the caller reads the file on disk, which the workspace goes back to
-    /// (or forgets it, when it is gone). Until then the workspace keeps the editor's text.
+    /// (or forgets it, when it is gone). Until then the workspace keeps the editor's text of a
+    /// file read from disk before, so that what depends on it does not flicker; a file that
+    /// only ever existed in the editor is forgotten at once.
     pub fn did_close(&mut self, uri: &Uri) -> Option<FileId> {
         let file = self.file(uri)?;
         self.open.remove(&file)?;
         self.edited.remove(&file);
+        if !self.from_disk[file.0 as usize] {
+            self.present[file.0 as usize] = false;
+            self.disk.push((file, None));
+        }
         self.touch(file);
         Some(file)
     }
@@ -209,6 +219,7 @@ impl Session {
                 continue; // gone, and already not in the workspace
             }
             self.present[slot] = disk.is_some();
+            self.from_disk[slot] |= disk.is_some();
             self.disk.push((file, disk));
             self.touch(file);
         }
