@@ -27,7 +27,7 @@ pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
         by_rule
             .entry(rules[r.index as usize].origin.rule)
             .or_default()
-            .push((r, finding));
+            .push((r, finding.clone()));
     }
     let mut listings: BTreeMap<u32, usize> = BTreeMap::new();
     for rule in rules {
