@@ -9,6 +9,8 @@ mod cache;
 mod describe;
 mod manifest;
 mod policy;
+#[cfg(test)]
+mod policy_edit_tests;
 mod suppress;
 
 pub use alternatives::{lifting, lifting_phrase};
