@@ -270,10 +270,7 @@ impl Context<'_> {
     /// reported redundant can be removed at once.
     fn processing_order(&self) -> Vec<u32> {
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
-        let depth: Vec<usize> = rules
-            .iter()
-            .map(|r| self.model.categories.name(r.category).matches('.').count())
-            .collect();
+        let depth: Vec<usize> = rules.iter().map(|r| self.model.categories.depth(r.category)).collect();
         let mut order: Vec<u32> = (0..rules.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| depth[b as usize].cmp(&depth[a as usize]).then(b.cmp(&a)));
         order
