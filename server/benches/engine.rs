@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use charter::check::Context;
 use charter::model::Date;
 use charter::testing::Rng;
+use charter::text::Splice;
 use charter::workspace::{FileKind, Workspace};
 
 const ATTRIBUTES: [(&str, &[&str]); 4] = [
@@ -217,13 +218,18 @@ fn policy_edits(today: Date, rounds: usize) {
     let cx = Context::new(ws.clone(), today);
     println!("  diagnostics before the edits: {}", cx.check_file(file).len());
     let mut previous = Some(cx.resolutions());
+    drop(cx);
     let versions = ["prohibix", "prohibit", "allow", "prohibit"];
     let mut stages: [Vec<Duration>; 5] = Default::default();
+    let (mut current, mut word) = (text, "prohibit");
     for k in 0..rounds {
-        let mut edited = text.clone();
-        edited.replace_range(at..at + "prohibit".len(), versions[k % versions.len()]);
+        // As the language server does: the edited text spliced in, the earlier context gone
+        // (its resolutions kept).
+        let next = versions[k % versions.len()];
+        current.replace_range(at..at + word.len(), next);
         let start = Instant::now();
-        ws.set_text(file, edited);
+        ws.splice_text(file, current.clone(), Splice::edit(at, word.len(), next.len()));
+        word = next;
         let parsed = Instant::now();
         let cx = Context::reusing(ws.clone(), today, previous.take());
         let resolved = Instant::now();
@@ -246,7 +252,7 @@ fn policy_edits(today: Date, rounds: usize) {
         previous = Some(cx.resolutions());
     }
     let names = [
-        "  parse the edited policy (whole text)",
+        "  parse the edited rule (spliced in)",
         "  resolve (previous resolutions as hint)",
         "  findings, incremental",
         "  diagnostics of the policy file",
