@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 
-use super::tests::{random_model, random_rule};
+use super::tests::{assignments, leaves, random_model, random_rule};
 use super::*;
 use crate::model::Effect;
 use crate::testing::Rng;
@@ -60,6 +60,13 @@ fn check_after(model: Model, earlier: &Analysis) -> (Analysis, bool) {
     assert_eq!(after.findings(), fresh.findings(), "findings");
     let (a, f) = (after.exhaustive(), fresh.exhaustive());
     assert_eq!(a.layer_tables(), f.layer_tables(), "tables");
+    // The tables hold every composed outcome; the verdicts with their deciders and owed
+    // safeguards come from the model alone, and must not see the earlier version either.
+    for leaf in leaves(&fresh.model) {
+        for values in assignments(&fresh.model) {
+            assert_eq!(after.judge(leaf, &values), fresh.judge(leaf, &values), "verdict");
+        }
+    }
     let from_earlier = a.from_earlier;
     (after, from_earlier)
 }

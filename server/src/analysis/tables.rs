@@ -250,8 +250,9 @@ impl LayerTables {
             Some(e) => {
                 let mut fin = e.tables.fin.clone();
                 for n in (0..model.categories.len()).filter(|&n| e.stale[n]) {
-                    for cell in n * points..(n + 1) * points {
-                        fin[cell] = outcome(cell);
+                    let row = n * points..(n + 1) * points;
+                    for (slot, cell) in fin[row.clone()].iter_mut().zip(row) {
+                        *slot = outcome(cell);
                     }
                 }
                 fin

@@ -97,7 +97,7 @@ pub(super) fn random_rule(
 }
 
 /// Every full assignment of values.
-fn assignments(model: &Model) -> Vec<Vec<u32>> {
+pub(super) fn assignments(model: &Model) -> Vec<Vec<u32>> {
     let mut all = vec![Vec::new()];
     for a in &model.attributes {
         all = all
@@ -114,7 +114,7 @@ fn assignments(model: &Model) -> Vec<Vec<u32>> {
     all
 }
 
-fn leaves(model: &Model) -> Vec<CatId> {
+pub(super) fn leaves(model: &Model) -> Vec<CatId> {
     (0..model.categories.len() as CatId)
         .filter(|&c| model.categories.is_leaf(c))
         .collect()
