@@ -778,6 +778,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="run only these scenarios (repeatable)")
     parser.add_argument("--no-yaml-ls", action="store_true", help="measure charter alone")
     parser.add_argument("--keep", action="store_true", help="keep the generated workloads and print their folder")
+    parser.add_argument("--edits", type=int, help="edit → diagnostics samples per scenario, whatever its size (default: 40, 10 over 50,000 lines)")
     args = parser.parse_args()
 
     charter = str(Path(args.charter).resolve())
@@ -809,7 +810,7 @@ def main() -> None:
             if args.only and w.name not in args.only:
                 continue
             # The 100,000-line manifest takes seconds per edit in one of the servers: fewer rounds.
-            n_edits = max(4, edits // 4) if w.lines > 50_000 else edits
+            n_edits = args.edits or (max(4, edits // 4) if w.lines > 50_000 else edits)
             n_requests = max(4, requests // 4) if w.lines > 50_000 else requests
             per = {"lines": w.lines, "edits": n_edits, "requests": n_requests}
             for server in servers:

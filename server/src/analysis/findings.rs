@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::diff::Remap;
 use super::ir::{CatId, Model};
 use super::judge::{Outcome, RuleRef};
 use super::points::{PointSpace, bit, ones};
@@ -64,6 +65,68 @@ impl Finding {
             | Finding::Redundant { rule, .. } => *rule,
         }
     }
+
+    /// The same finding after the rules were renumbered (`remaps` per layer, the last the
+    /// layer the finding is about). Every rule it names must have been kept.
+    pub(super) fn remapped(&self, remaps: &[Remap]) -> Finding {
+        let top = remaps.last().expect("a model has a layer");
+        let own = |r: &u32| top.kept(*r);
+        let refs = |by: &[RuleRef]| -> Vec<RuleRef> {
+            by.iter()
+                .map(|r| RuleRef {
+                    layer: r.layer,
+                    index: remaps[r.layer as usize].kept(r.index),
+                })
+                .collect()
+        };
+        match self {
+            Finding::Conflict { rule, others, witness } => Finding::Conflict {
+                rule: own(rule),
+                others: others.iter().map(own).collect(),
+                witness: witness.clone(),
+            },
+            Finding::LayerViolation { rule, witness } => Finding::LayerViolation {
+                rule: own(rule),
+                witness: witness.clone(),
+            },
+            Finding::Shadowed { rule, by } => Finding::Shadowed {
+                rule: own(rule),
+                by: refs(by),
+            },
+            Finding::Dead { rule } => Finding::Dead { rule: own(rule) },
+            Finding::Redundant { rule, reason, by } => Finding::Redundant {
+                rule: own(rule),
+                reason: *reason,
+                by: refs(by),
+            },
+        }
+    }
+}
+
+/// What the redundancy pass did beyond a rule's own finding when it found the rule redundant:
+/// the cells (`node * points + point`) of the ancestor decisions its leaves fell back to,
+/// each with whether one of those leaves is live. Replaying it stands for judging the rule.
+pub(super) type HandDowns = Vec<(u32, bool)>;
+
+/// The previous analysis of the same policy: the rules at unaffected nodes take their findings
+/// from it instead of being judged again.
+pub(super) struct Reuse<'a> {
+    /// Per layer, how the rule indices moved since.
+    pub remaps: &'a [Remap],
+    /// Per node: whether its rules must be judged again.
+    pub affected: &'a [bool],
+    /// The previous findings, sorted by rule.
+    pub findings: &'a [Finding],
+    /// The previous hand-downs, per rule.
+    pub hand_downs: &'a [HandDowns],
+}
+
+impl Reuse<'_> {
+    /// The previous finding about the (old) rule `old`, if it had one.
+    fn finding(&self, old: u32) -> Option<&Finding> {
+        let at = self.findings.partition_point(|f| f.rule() < old);
+        self.findings.get(at).filter(|f| f.rule() == old)
+    }
 }
 
 /// How many rules a finding's related list names at most.
@@ -76,6 +139,8 @@ pub(super) struct Context<'a> {
     pub layers: &'a [LayerTables],
     /// All false, one per rule of the top layer: "the policy as written".
     pub none_removed: Vec<bool>,
+    /// The previous analysis, when only some rules need judging again.
+    pub reuse: Option<Reuse<'a>>,
 }
 
 impl Context<'_> {
@@ -109,15 +174,22 @@ impl Context<'_> {
         }
     }
 
-    pub fn findings(&self) -> Vec<Finding> {
+    /// The findings about the top layer's rules, sorted by rule, and per rule what finding
+    /// it redundant did to the rest (for a later [`Reuse`]).
+    pub fn findings(&self) -> (Vec<Finding>, Vec<HandDowns>) {
         let mut below = Below::build(self.model, self.points(), self.top(), self.base());
         let (conflicts, violations) = self.conflicts_and_violations();
         let mut findings: Vec<Finding> = Vec::new();
-        let mut provided = None;
+        let mut provided = Provided::default();
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
         let mut removed = vec![false; rules.len()];
+        let mut hand_downs: Vec<HandDowns> = vec![Vec::new(); rules.len()];
         for i in self.processing_order() {
             let rule = &rules[i as usize];
+            if let Some(reuse) = self.reuse.as_ref().filter(|r| !r.affected[rule.category as usize]) {
+                self.replay(i, reuse, &mut below, &mut removed, &mut hand_downs, &mut findings);
+                continue;
+            }
             // An exact repeat is involved wherever the rule it repeats is.
             let original = self.top().duplicate_of[i as usize];
             let same = original.unwrap_or(i);
@@ -147,15 +219,50 @@ impl Context<'_> {
                 continue;
             }
             if rule.effect == Effect::Require {
-                let provided = provided.get_or_insert_with(|| self.provided_above());
-                findings.extend(self.requirement_finding(i, &below, provided));
+                findings.extend(self.requirement_finding(i, &below, &mut provided));
                 continue;
             }
-            let finding = self.decision_finding(i, &mut below, &mut removed);
+            let finding = self.decision_finding(i, &mut below, &mut removed, &mut hand_downs[i as usize]);
             findings.extend(finding);
         }
         findings.sort_by_key(Finding::rule);
-        findings
+        (findings, hand_downs)
+    }
+
+    /// Takes an unaffected rule's finding from the previous analysis, and does to `below`
+    /// what finding it redundant did there. Nothing else it did can reach an affected rule:
+    /// it reads and writes only its own node, and the hand-downs go to ancestors.
+    fn replay(
+        &self,
+        i: u32,
+        reuse: &Reuse,
+        below: &mut Below,
+        removed: &mut [bool],
+        hand_downs: &mut [HandDowns],
+        findings: &mut Vec<Finding>,
+    ) {
+        let top = reuse.remaps.last().expect("a model has a layer");
+        let old = top.old_index(i).expect("a rule at an unchanged category is kept");
+        let points = self.points();
+        let done = &reuse.hand_downs[old as usize];
+        for &(to, live) in done {
+            below.touched[to as usize / points] = true;
+            below.used[to as usize] = true;
+            below.live[to as usize] |= live;
+        }
+        hand_downs[i as usize] = done.clone();
+        if let Some(finding) = reuse.finding(old) {
+            if let Finding::Redundant {
+                reason: Redundancy::NeverDecides | Redundancy::SameWithout,
+                ..
+            } = finding
+            {
+                removed[i as usize] = true;
+                let n = self.model.layers.last().expect("a model has a layer").rules[i as usize].category;
+                below.touched[n as usize] = true;
+            }
+            findings.push(finding.remapped(reuse.remaps));
+        }
     }
 
     /// Deeper categories first, later rules first within one: a redundant rule is taken out
@@ -163,10 +270,7 @@ impl Context<'_> {
     /// reported redundant can be removed at once.
     fn processing_order(&self) -> Vec<u32> {
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
-        let depth: Vec<usize> = rules
-            .iter()
-            .map(|r| self.model.categories.name(r.category).matches('.').count())
-            .collect();
+        let depth: Vec<usize> = rules.iter().map(|r| self.model.categories.depth(r.category)).collect();
         let mut order: Vec<u32> = (0..rules.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| depth[b as usize].cmp(&depth[a as usize]).then(b.cmp(&a)));
         order
@@ -209,7 +313,13 @@ impl Context<'_> {
     /// found redundant changes nothing, so each reported rule can go, and all of them at once.
     /// A rule found redundant is removed, and the leaves that took its decision are handed to
     /// the ancestor decision they now fall back to.
-    fn decision_finding(&self, i: u32, below: &mut Below, removed: &mut [bool]) -> Option<Finding> {
+    fn decision_finding(
+        &self,
+        i: u32,
+        below: &mut Below,
+        removed: &mut [bool],
+        hand_downs: &mut HandDowns,
+    ) -> Option<Finding> {
         let top = self.top();
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
         let n = rules[i as usize].category as usize;
@@ -238,7 +348,7 @@ impl Context<'_> {
         };
         removed[i as usize] = true;
         below.touched[n] = true;
-        self.hand_down(n, &decides_now, below, removed);
+        *hand_downs = self.hand_down(n, &decides_now, below, removed);
         Some(if never_decides {
             let by = self.deciders_below(n, applies, ALLOW_BIT | PROHIBIT_BIT);
             Finding::Redundant {
@@ -286,8 +396,9 @@ impl Context<'_> {
 
     /// After a removal at `n`: where no rule there decides any more, the leaves fall back to
     /// the nearest ancestor decision, which now counts as used by them.
-    fn hand_down(&self, n: usize, decided: &[usize], below: &mut Below, removed: &[bool]) {
+    fn hand_down(&self, n: usize, decided: &[usize], below: &mut Below, removed: &[bool]) -> HandDowns {
         let points = self.points();
+        let mut done = Vec::new();
         for &p in decided {
             if self.deciding(n, p, removed, None).next().is_some() {
                 continue;
@@ -298,8 +409,10 @@ impl Context<'_> {
                 below.touched[node as usize] = true;
                 below.used[to] = true;
                 below.live[to] |= below.live[from];
+                done.push((to as u32, below.live[from]));
             }
         }
+        done
     }
 
     /// The layer's deciding rules at node `n`, point `p`, among those not removed (nor
@@ -390,7 +503,7 @@ impl Context<'_> {
         found.into_iter().take(MAX_RELATED).collect()
     }
 
-    fn requirement_finding(&self, i: u32, below: &Below, provided: &Provided) -> Option<Finding> {
+    fn requirement_finding(&self, i: u32, below: &Below, provided: &mut Provided) -> Option<Finding> {
         let top = self.top();
         let rules = &self.model.layers.last().expect("a model has a layer").rules;
         let rule = &rules[i as usize];
@@ -403,7 +516,7 @@ impl Context<'_> {
         }
         let mut by = BTreeSet::new();
         for p in allowed {
-            let above = provided.at(n * points + p);
+            let above = provided.at(self, n, p);
             let mut missing: Vec<u32> = rule
                 .safeguards
                 .iter()
@@ -491,44 +604,40 @@ impl Context<'_> {
         found
     }
 
-    /// Per cell, the safeguards owed through `require` rules (of every layer) at strict
-    /// ancestors of the node, as a bit set.
-    fn provided_above(&self) -> Provided {
-        let cats = &self.model.categories;
+    /// Per point, the safeguards owed through `require` rules (of every layer) at strict
+    /// ancestors of node `n`, as bit sets of `words` words each.
+    fn provided_above(&self, n: usize, words: usize) -> Vec<u64> {
         let points = self.points();
-        let words = self.model.safeguards.len().div_ceil(64).max(1);
-        let mut bits = vec![0u64; cats.len() * points * words];
-        for n in 0..cats.len() {
-            let Some(parent) = cats.parent[n] else { continue };
-            let parent = parent as usize;
-            for p in 0..points {
-                let (to, from) = ((n * points + p) * words, (parent * points + p) * words);
-                for w in 0..words {
-                    bits[to + w] = bits[from + w];
-                }
-                for (layer, tables) in self.layers.iter().enumerate() {
-                    for &r in tables.requires_at[parent]
-                        .iter()
-                        .filter(|&&r| bit(&tables.applies[r as usize], p))
-                    {
-                        for &s in &self.model.layers[layer].rules[r as usize].safeguards {
-                            bits[to + s as usize / 64] |= 1 << (s % 64);
+        let mut bits = vec![0u64; points * words];
+        let mut node = self.model.categories.parent[n];
+        while let Some(a) = node {
+            for (layer, tables) in self.layers.iter().enumerate() {
+                for &r in &tables.requires_at[a as usize] {
+                    let safeguards = &self.model.layers[layer].rules[r as usize].safeguards;
+                    for p in ones(&tables.applies[r as usize]) {
+                        for &s in safeguards {
+                            bits[p * words + s as usize / 64] |= 1 << (s % 64);
                         }
                     }
                 }
             }
+            node = self.model.categories.parent[a as usize];
         }
-        Provided { words, bits }
+        bits
     }
 }
 
+/// The safeguards owed from above, per node as it is asked for: only the nodes of the
+/// `require` rules judged are ever computed.
+#[derive(Default)]
 struct Provided {
-    words: usize,
-    bits: Vec<u64>,
+    by_node: std::collections::HashMap<usize, Vec<u64>>,
 }
 
 impl Provided {
-    fn at(&self, cell: usize) -> &[u64] {
-        &self.bits[cell * self.words..(cell + 1) * self.words]
+    fn at(&mut self, cx: &Context, n: usize, p: usize) -> &[u64] {
+        let words = cx.model.safeguards.len().div_ceil(64).max(1);
+        let bits = self.by_node.entry(n).or_insert_with(|| cx.provided_above(n, words));
+        &bits[p * words..(p + 1) * words]
     }
 }

@@ -2,8 +2,11 @@
 //!
 //! [`Analysis`] answers single points on demand (manifests, `explain`, hover) by walking the
 //! path from a leaf to the root, and computes the exhaustive policy findings from per-point
-//! tables built once.
+//! tables built once, or, for a new version of a policy analysed before, updated where the
+//! edit reaches (`exhaustive.rs`).
 
+mod diff;
+mod exhaustive;
 mod findings;
 mod ir;
 mod judge;
@@ -11,15 +14,18 @@ mod points;
 mod tables;
 
 #[cfg(test)]
+mod edit_tests;
+#[cfg(test)]
 mod tests;
 
 pub use findings::{Finding, Redundancy, Witness};
 pub use ir::{Attribute, CatId, Categories, Layer, Model, Rule, RuleOrigin};
 pub use judge::{Decider, Outcome, RuleRef, Verdict};
 
+use std::sync::{Arc, Mutex, OnceLock};
+
+use exhaustive::Exhaustive;
 use judge::RuleIndex;
-use points::PointSpace;
-use tables::LayerTables;
 
 /// The most table cells (categories × points) the exhaustive findings will fill; past it the
 /// findings are skipped rather than exhaust memory (each cell costs a few bytes per layer).
@@ -27,8 +33,13 @@ pub const MAX_TABLE_CELLS: usize = 16 << 20;
 
 #[derive(Debug)]
 pub struct Analysis {
-    pub model: Model,
+    /// Shared with the exhaustive analysis, which the next version compares itself with.
+    pub model: Arc<Model>,
     index: RuleIndex,
+    /// The exhaustive analysis, made on first use.
+    exhaustive: OnceLock<Arc<Exhaustive>>,
+    /// An earlier version's exhaustive analysis, until this one's is made from it.
+    earlier: Mutex<Option<Arc<Exhaustive>>>,
 }
 
 /// The verdict for a category that may have children: every leaf below is judged.
@@ -78,7 +89,30 @@ pub fn owed_by_all(verdicts: &[CategoryVerdict]) -> Vec<(u32, Vec<RuleRef>)> {
 impl Analysis {
     pub fn new(model: Model) -> Self {
         let index = RuleIndex::new(&model);
-        Self { model, index }
+        Self {
+            model: Arc::new(model),
+            index,
+            exhaustive: OnceLock::new(),
+            earlier: Mutex::new(None),
+        }
+    }
+
+    /// The analysis of a new version of the policy `earlier` analysed (in an editor, the
+    /// text after an edit): its findings start from `earlier`'s and redo only what the
+    /// changed rules reach.
+    pub fn after(model: Model, earlier: &Analysis) -> Self {
+        let analysis = Self::new(model);
+        *analysis.earlier.lock().expect("not poisoned") = earlier.for_next();
+        analysis
+    }
+
+    /// What a next version can start from: this version's exhaustive analysis, or, when it
+    /// was never asked for, the one this version would have started from.
+    fn for_next(&self) -> Option<Arc<Exhaustive>> {
+        match self.exhaustive.get() {
+            Some(done) => Some(done.clone()),
+            None => self.earlier.lock().expect("not poisoned").clone(),
+        }
     }
 
     /// The composed verdict at a leaf for a full assignment (a value index per attribute).
@@ -107,28 +141,23 @@ impl Analysis {
         self.model.attributes.iter().map(|a| a.default).collect()
     }
 
-    /// The findings about the top layer's own rules, exhaustive over every point. Empty when
-    /// the model has no layer, or its point space is past [`MAX_TABLE_CELLS`].
-    pub fn findings(&self) -> Vec<Finding> {
-        if self.model.layers.is_empty() {
-            return Vec::new();
-        }
-        let space = PointSpace::new(&self.model);
-        if space.len().saturating_mul(self.model.categories.len().max(1)) > MAX_TABLE_CELLS {
-            return Vec::new();
-        }
-        let mut layers: Vec<LayerTables> = Vec::with_capacity(self.model.layers.len());
-        for layer in 0..self.model.layers.len() {
-            let tables = LayerTables::build(&self.model, &space, layer, layers.last());
-            layers.push(tables);
-        }
-        let none_removed = vec![false; self.model.layers.last().map_or(0, |l| l.rules.len())];
-        findings::Context {
-            model: &self.model,
-            space: &space,
-            layers: &layers,
-            none_removed,
-        }
-        .findings()
+    /// The findings about the top layer's own rules, exhaustive over every point, sorted by
+    /// rule. Empty when the model has no layer, or its point space is past
+    /// [`MAX_TABLE_CELLS`]. Computed once, from the earlier version's when there is one.
+    pub fn findings(&self) -> &[Finding] {
+        &self.exhaustive().findings
+    }
+
+    fn exhaustive(&self) -> &Exhaustive {
+        self.exhaustive.get_or_init(|| {
+            let earlier = self.earlier.lock().expect("not poisoned").take();
+            Arc::new(Exhaustive::compute(&self.model, earlier.as_deref()))
+        })
+    }
+
+    /// The findings computed from scratch, whatever came before: what [`findings`](Self::findings)
+    /// must equal (the tests' oracle, and the benchmarks' full analysis).
+    pub fn fresh_findings(&self) -> Vec<Finding> {
+        Exhaustive::compute(&self.model, None).findings
     }
 }

@@ -41,7 +41,7 @@ pub fn ones(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PointSpace {
     /// Per attribute: the class of each value.
     class_of: Vec<Vec<u32>>,

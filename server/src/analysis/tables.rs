@@ -6,8 +6,7 @@
 //! `categories × points + rules × points`, near-linear in the number of rules. Only rules at
 //! the same category are compared with each other, to find which `when` is narrower.
 
-use std::collections::HashMap;
-
+use super::diff::Remap;
 use super::ir::{CatId, Model};
 use super::judge::Outcome;
 use super::points::{Bits, PointSpace, bit, bits_new, is_subset};
@@ -17,14 +16,41 @@ use crate::model::Effect;
 pub const NONE: u32 = u32::MAX;
 
 /// A set of rules deciding together at a node, and what they decide.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// Indices into the layer's rules, ascending.
     pub rules: Vec<u32>,
     pub outcome: Outcome,
 }
 
-#[derive(Debug)]
+/// The decisions of the rules at one node. They are kept per node, because a decision only
+/// ever holds rules of one node: an edit elsewhere leaves them alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Local {
+    /// Per point, an index into `decisions` (`NONE` where no rule here applies).
+    row: Box<[u32]>,
+    decisions: Vec<Decision>,
+}
+
+impl Local {
+    /// The same decisions after the layer's rules were renumbered.
+    fn remapped(&self, remap: &Remap) -> Local {
+        let decisions = self
+            .decisions
+            .iter()
+            .map(|d| Decision {
+                rules: d.rules.iter().map(|&r| remap.kept(r)).collect(),
+                outcome: d.outcome,
+            })
+            .collect();
+        Local {
+            row: self.row.clone(),
+            decisions,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerTables {
     /// Per rule: the points where its `when` holds.
     pub applies: Vec<Bits>,
@@ -37,9 +63,8 @@ pub struct LayerTables {
     pub deciders_at: Vec<Vec<u32>>,
     /// Per node: the layer's `require` rules there (duplicates left out).
     pub requires_at: Vec<Vec<u32>>,
-    /// Per node with deciding rules: the decision at each point (`NONE` where none applies).
-    pub local: Vec<Option<Box<[u32]>>>,
-    pub decisions: Vec<Decision>,
+    /// Per node with deciding rules: their decision at each point.
+    pub local: Vec<Option<Local>>,
     /// `eff[n * points + p]`: the node whose local decision holds at `n` (itself or an
     /// ancestor), or `NONE`.
     pub eff: Vec<u32>,
@@ -47,11 +72,42 @@ pub struct LayerTables {
     pub fin: Vec<Outcome>,
 }
 
+/// The tables of the same layer in an earlier version of the model, and what changed since:
+/// a build copies whatever the change cannot reach.
+#[derive(Clone, Copy)]
+pub struct Earlier<'a> {
+    pub tables: &'a LayerTables,
+    /// How the layer's rule indices moved.
+    pub remap: &'a Remap,
+    /// Per node: whether its rules in this layer changed.
+    pub changed: &'a [bool],
+    /// Per node: whether any layer's rules changed at or above it (its rows are recomputed).
+    pub stale: &'a [bool],
+}
+
 impl LayerTables {
-    pub fn build(model: &Model, space: &PointSpace, layer: usize, base: Option<&LayerTables>) -> Self {
+    /// The tables of one layer over its base's, copying from `earlier` what its change left
+    /// as it was. The result is the same with or without `earlier`.
+    pub fn build(
+        model: &Model,
+        space: &PointSpace,
+        layer: usize,
+        base: Option<&LayerTables>,
+        earlier: Option<Earlier>,
+    ) -> Self {
         let points = space.len();
         let rules = &model.layers[layer].rules;
-        let applies: Vec<Bits> = rules.iter().map(|r| space.bits_of(&r.when)).collect();
+        // Only the `when` of a new rule needs turning into points.
+        let applies: Vec<Bits> = rules
+            .iter()
+            .enumerate()
+            .map(
+                |(i, r)| match earlier.and_then(|e| Some((e, e.remap.old_index(i as u32)?))) {
+                    Some((e, old)) => e.tables.applies[old as usize].clone(),
+                    None => space.bits_of(&r.when),
+                },
+            )
+            .collect();
         let duplicate_of = find_duplicates(model, layer, &applies);
         let mut deciders_at = vec![Vec::new(); model.categories.len()];
         let mut requires_at = vec![Vec::new(); model.categories.len()];
@@ -71,81 +127,97 @@ impl LayerTables {
             deciders_at,
             requires_at,
             local: Vec::new(),
-            decisions: Vec::new(),
             eff: Vec::new(),
             fin: Vec::new(),
         };
-        tables.build_local(model, layer, points);
-        tables.build_effective(model, points);
-        tables.build_final(model, layer, points, base);
+        tables.build_local(model, layer, points, earlier);
+        tables.build_effective(model, points, earlier);
+        tables.build_final(model, layer, points, base, earlier);
         tables
     }
 
-    fn build_local(&mut self, model: &Model, layer: usize, points: usize) {
+    fn build_local(&mut self, model: &Model, layer: usize, points: usize, earlier: Option<Earlier>) {
         let rules = &model.layers[layer].rules;
-        let mut interned: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut local = Vec::with_capacity(self.deciders_at.len());
-        for at in &self.deciders_at {
-            if at.is_empty() {
-                local.push(None);
-                continue;
-            }
-            // Most nodes see few distinct deciding sets: remember them by a bit mask over the
-            // node's rules before going to the shared table.
-            let mut seen: Vec<(u64, u32)> = Vec::new();
-            let mut row = vec![NONE; points].into_boxed_slice();
-            for (p, cell) in row.iter_mut().enumerate() {
-                let deciding = at.iter().copied().filter(|&r| bit(&self.unbeaten[r as usize], p));
-                let mask = if at.len() <= 64 {
-                    at.iter()
-                        .enumerate()
-                        .filter(|(_, r)| bit(&self.unbeaten[**r as usize], p))
-                        .fold(0u64, |m, (i, _)| m | 1 << i)
-                } else {
-                    u64::MAX
-                };
-                if mask == 0 {
-                    continue;
-                }
-                if let Some(&(_, d)) = seen.iter().find(|(m, _)| *m == mask && mask != u64::MAX) {
-                    *cell = d;
-                    continue;
-                }
-                let deciding: Vec<u32> = deciding.collect();
-                if deciding.is_empty() {
-                    continue;
-                }
-                let next = self.decisions.len() as u32;
-                let d = *interned.entry(deciding).or_insert_with_key(|rules_here| {
-                    let outcome = Outcome::of_effects(rules_here.iter().map(|&r| rules[r as usize].effect))
-                        .expect("a decision has at least one rule");
-                    self.decisions.push(Decision {
-                        rules: rules_here.clone(),
-                        outcome,
-                    });
-                    next
-                });
-                seen.push((mask, d));
-                *cell = d;
-            }
-            local.push(Some(row));
-        }
+        let local = self
+            .deciders_at
+            .iter()
+            .enumerate()
+            .map(|(n, at)| match earlier.filter(|e| !e.changed[n]) {
+                Some(e) => e.tables.local[n].as_ref().map(|l| l.remapped(e.remap)),
+                None => (!at.is_empty()).then(|| self.local_at(rules, at, points)),
+            })
+            .collect();
         self.local = local;
     }
 
+    /// The decisions of the deciding rules `at` of one node.
+    fn local_at(&self, rules: &[super::ir::Rule], at: &[u32], points: usize) -> Local {
+        let mut decisions: Vec<Decision> = Vec::new();
+        // Most nodes see few distinct deciding sets: remember them by a bit mask over the
+        // node's rules before comparing rule lists.
+        let mut seen: Vec<(u64, u32)> = Vec::new();
+        let mut row = vec![NONE; points].into_boxed_slice();
+        for (p, cell) in row.iter_mut().enumerate() {
+            let mask = if at.len() <= 64 {
+                at.iter()
+                    .enumerate()
+                    .filter(|(_, r)| bit(&self.unbeaten[**r as usize], p))
+                    .fold(0u64, |m, (i, _)| m | 1 << i)
+            } else {
+                u64::MAX
+            };
+            if mask == 0 {
+                continue;
+            }
+            if let Some(&(_, d)) = seen.iter().find(|(m, _)| *m == mask && mask != u64::MAX) {
+                *cell = d;
+                continue;
+            }
+            let deciding: Vec<u32> = at
+                .iter()
+                .copied()
+                .filter(|&r| bit(&self.unbeaten[r as usize], p))
+                .collect();
+            if deciding.is_empty() {
+                continue;
+            }
+            let d = match decisions.iter().position(|d| d.rules == deciding) {
+                Some(d) => d as u32,
+                None => {
+                    let outcome = Outcome::of_effects(deciding.iter().map(|&r| rules[r as usize].effect))
+                        .expect("a decision has at least one rule");
+                    decisions.push(Decision {
+                        rules: deciding,
+                        outcome,
+                    });
+                    decisions.len() as u32 - 1
+                }
+            };
+            seen.push((mask, d));
+            *cell = d;
+        }
+        Local { row, decisions }
+    }
+
     /// Top-down: a node's decision is its own where it has one, else its parent's.
-    fn build_effective(&mut self, model: &Model, points: usize) {
+    fn build_effective(&mut self, model: &Model, points: usize, earlier: Option<Earlier>) {
         let cats = &model.categories;
-        let mut eff = vec![NONE; cats.len() * points];
-        for n in 0..cats.len() {
+        let mut eff = match earlier {
+            Some(e) => e.tables.eff.clone(),
+            None => vec![NONE; cats.len() * points],
+        };
+        for n in (0..cats.len()).filter(|&n| earlier.is_none_or(|e| e.stale[n])) {
             let (done, rest) = eff.split_at_mut(n * points);
             let row = &mut rest[..points];
-            if let Some(parent) = cats.parent[n] {
-                let p0 = parent as usize * points;
-                row.copy_from_slice(&done[p0..p0 + points]);
+            match cats.parent[n] {
+                Some(parent) => {
+                    let p0 = parent as usize * points;
+                    row.copy_from_slice(&done[p0..p0 + points]);
+                }
+                None => row.fill(NONE),
             }
             if let Some(local) = &self.local[n] {
-                for (cell, &d) in row.iter_mut().zip(local.iter()) {
+                for (cell, &d) in row.iter_mut().zip(local.row.iter()) {
                     if d != NONE {
                         *cell = n as u32;
                     }
@@ -155,20 +227,38 @@ impl LayerTables {
         self.eff = eff;
     }
 
-    fn build_final(&mut self, model: &Model, layer: usize, points: usize, base: Option<&LayerTables>) {
+    fn build_final(
+        &mut self,
+        model: &Model,
+        layer: usize,
+        points: usize,
+        base: Option<&LayerTables>,
+        earlier: Option<Earlier>,
+    ) {
         let default = model.layers[layer].default.map(Outcome::of_effect);
-        let fin = (0..self.eff.len())
-            .map(|cell| {
-                let below = base.map(|b| b.fin[cell]);
-                if below.is_some_and(|o| !o.is_allowed()) {
-                    return below.unwrap_or(Outcome::Prohibit);
+        let outcome = |cell: usize| {
+            let below = base.map(|b| b.fin[cell]);
+            if below.is_some_and(|o| !o.is_allowed()) {
+                return below.unwrap_or(Outcome::Prohibit);
+            }
+            match self.decision_at(cell, points) {
+                Some(d) => d.outcome,
+                None => default.or(below).unwrap_or(Outcome::Allow),
+            }
+        };
+        let fin = match earlier {
+            Some(e) => {
+                let mut fin = e.tables.fin.clone();
+                for n in (0..model.categories.len()).filter(|&n| e.stale[n]) {
+                    let row = n * points..(n + 1) * points;
+                    for (slot, cell) in fin[row.clone()].iter_mut().zip(row) {
+                        *slot = outcome(cell);
+                    }
                 }
-                match self.decision_at(cell, points) {
-                    Some(d) => d.outcome,
-                    None => default.or(below).unwrap_or(Outcome::Allow),
-                }
-            })
-            .collect();
+                fin
+            }
+            None => (0..self.eff.len()).map(outcome).collect(),
+        };
         self.fin = fin;
     }
 
@@ -182,8 +272,9 @@ impl LayerTables {
 
     /// The local decision of `node` at `point`.
     pub fn decision_of(&self, node: CatId, point: usize) -> Option<&Decision> {
-        let d = self.local[node as usize].as_ref()?[point];
-        (d != NONE).then(|| &self.decisions[d as usize])
+        let local = self.local[node as usize].as_ref()?;
+        let d = local.row[point];
+        (d != NONE).then(|| &local.decisions[d as usize])
     }
 }
 

@@ -6,7 +6,7 @@ use super::*;
 use crate::model::Effect;
 use crate::testing::Rng;
 
-fn random_model(rng: &mut Rng) -> Model {
+pub(super) fn random_model(rng: &mut Rng) -> Model {
     let nodes = 1 + rng.below(7);
     let mut names: Vec<String> = Vec::new();
     for i in 0..nodes {
@@ -50,7 +50,14 @@ fn random_model(rng: &mut Rng) -> Model {
     }
 }
 
-fn random_rule(rng: &mut Rng, cats: &Categories, attrs: &[Attribute], safeguards: usize, layer: u32, i: u32) -> Rule {
+pub(super) fn random_rule(
+    rng: &mut Rng,
+    cats: &Categories,
+    attrs: &[Attribute],
+    safeguards: usize,
+    layer: u32,
+    i: u32,
+) -> Rule {
     let effect = [Effect::Prohibit, Effect::Allow, Effect::Require][rng.below(3)];
     let when = attrs
         .iter()
@@ -90,7 +97,7 @@ fn random_rule(rng: &mut Rng, cats: &Categories, attrs: &[Attribute], safeguards
 }
 
 /// Every full assignment of values.
-fn assignments(model: &Model) -> Vec<Vec<u32>> {
+pub(super) fn assignments(model: &Model) -> Vec<Vec<u32>> {
     let mut all = vec![Vec::new()];
     for a in &model.attributes {
         all = all
@@ -107,7 +114,7 @@ fn assignments(model: &Model) -> Vec<Vec<u32>> {
     all
 }
 
-fn leaves(model: &Model) -> Vec<CatId> {
+pub(super) fn leaves(model: &Model) -> Vec<CatId> {
     (0..model.categories.len() as CatId)
         .filter(|&c| model.categories.is_leaf(c))
         .collect()

@@ -9,6 +9,8 @@ mod cache;
 mod describe;
 mod manifest;
 mod policy;
+#[cfg(test)]
+mod policy_edit_tests;
 mod suppress;
 
 pub use alternatives::{lifting, lifting_phrase};
@@ -18,12 +20,12 @@ pub use manifest::{ResolvedUseCase, governing_policy, resolve_use_case, summariz
 pub use suppress::apply_suppressions;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Date, PolicyRef};
-use crate::resolve::{ChainError, ResolvedPolicy, resolve_policy};
+use crate::resolve::{ChainError, ResolvedPolicy, follow_chain, resolve_policy};
 use crate::workspace::{Registry, Resolved, SourceFile, Workspace};
 
 /// One policy's resolution and the diagnostics resolving it gave its file.
@@ -35,26 +37,37 @@ pub struct Resolution {
 
 /// Every policy of a workspace resolved as of one day, with the policy files it was resolved
 /// from: a later workspace with the very same policy files (an editor between two keystrokes
-/// in a manifest) reuses it instead of resolving again.
+/// in a manifest) reuses it instead of resolving again. When some policy files changed (a
+/// keystroke in a policy), the policies whose chains hold none of them are reused one by one,
+/// and the others are resolved again, each starting its findings from its earlier analysis.
 #[derive(Debug)]
 pub struct Resolutions {
     today: Date,
-    sources: Vec<(FileId, Arc<SourceFile>)>,
-    by_file: HashMap<FileId, Resolution>,
+    /// By file id, ascending. Weak, so that an edit to a policy no snapshot holds any more
+    /// changes its file in place instead of copying it (a 10,000-rule policy's tree cost more
+    /// to copy and drop than the rest of the edit); still an identity, as the allocation
+    /// stays while a weak pointer holds it, and an edit in place moves the file out of it.
+    sources: Vec<(FileId, Weak<SourceFile>)>,
+    by_file: HashMap<FileId, Arc<Resolution>>,
     /// Distinguishes resolutions made at different times, for caches of results that depend
     /// on them.
     serial: u64,
 }
 
 impl Resolutions {
-    fn build(ws: &Workspace, registry: &Registry, today: Date) -> Self {
+    fn build(ws: &Workspace, registry: &Registry, today: Date, previous: Option<&Resolutions>) -> Self {
         static SERIAL: AtomicU64 = AtomicU64::new(1);
         let sources = policy_sources(ws);
         let by_file = sources
             .iter()
             .map(|&(f, _)| {
-                let (policy, diagnostics) = resolve_policy(ws, registry, f, today);
-                (f, Resolution { policy, diagnostics })
+                let earlier = previous.and_then(|p| Some((p, p.by_file.get(&f)?)));
+                if let Some((_, kept)) = earlier.filter(|(p, r)| p.still_fits(ws, registry, today, f, r)) {
+                    return (f, kept.clone());
+                }
+                let analysis = earlier.and_then(|(_, r)| Some(&r.policy.as_ref().ok()?.analysis));
+                let (policy, diagnostics) = resolve_policy(ws, registry, f, today, analysis);
+                (f, Arc::new(Resolution { policy, diagnostics }))
             })
             .collect();
         Self {
@@ -65,6 +78,29 @@ impl Resolutions {
         }
     }
 
+    /// Whether `resolution`, of `file` among these, holds in `ws` as well: same day, and the
+    /// same chain of the very same files. (A chain that did not resolve is followed again,
+    /// as its diagnostics depend on the whole workspace.)
+    fn still_fits(
+        &self,
+        ws: &Workspace,
+        registry: &Registry,
+        today: Date,
+        file: FileId,
+        resolution: &Resolution,
+    ) -> bool {
+        let Ok(policy) = &resolution.policy else {
+            return false;
+        };
+        let unchanged = |f: FileId| {
+            let at = self.sources.binary_search_by_key(&f, |(id, _)| *id);
+            at.is_ok_and(|at| same_file(&self.sources[at].1, ws.shared(f)))
+        };
+        today == self.today
+            && policy.chain.iter().all(|&f| unchanged(f))
+            && follow_chain(ws, registry, file, today).as_ref() == Ok(&policy.chain)
+    }
+
     /// Whether these are the resolutions of `ws` as of `today`: same day, same policy files.
     fn fits(&self, ws: &Workspace, today: Date) -> bool {
         let mut now = ws.ids().filter(|&f| ws.file(f).policy().is_some());
@@ -72,16 +108,21 @@ impl Resolutions {
             && self
                 .sources
                 .iter()
-                .all(|(f, source)| now.next() == Some(*f) && Arc::ptr_eq(source, ws.shared(*f)))
+                .all(|(f, source)| now.next() == Some(*f) && same_file(source, ws.shared(*f)))
             && now.next().is_none()
     }
 }
 
-fn policy_sources(ws: &Workspace) -> Vec<(FileId, Arc<SourceFile>)> {
+fn policy_sources(ws: &Workspace) -> Vec<(FileId, Weak<SourceFile>)> {
     ws.ids()
         .filter(|&f| ws.file(f).policy().is_some())
-        .map(|f| (f, ws.shared(f).clone()))
+        .map(|f| (f, Arc::downgrade(ws.shared(f))))
         .collect()
+}
+
+/// Whether `now` is the very file `then` was taken from.
+fn same_file(then: &Weak<SourceFile>, now: &Arc<SourceFile>) -> bool {
+    std::ptr::eq(then.as_ptr(), Arc::as_ptr(now))
 }
 
 /// A workspace with every policy resolved, as of `today`. It owns its (cheaply cloned)
@@ -107,7 +148,7 @@ impl Context {
         let registry = Registry::build(&ws);
         let policies = match previous {
             Some(previous) if previous.fits(&ws, today) => previous,
-            _ => Arc::new(Resolutions::build(&ws, &registry, today)),
+            previous => Arc::new(Resolutions::build(&ws, &registry, today, previous.as_deref())),
         };
         Self {
             ws,
@@ -172,6 +213,6 @@ impl Context {
     }
 
     pub(crate) fn resolution(&self, file: FileId) -> Option<&Resolution> {
-        self.policies.by_file.get(&file)
+        self.policies.by_file.get(&file).map(Arc::as_ref)
     }
 }

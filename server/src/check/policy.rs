@@ -27,15 +27,22 @@ pub fn check(cx: &Context, file: FileId, out: &mut Vec<Diagnostic>) {
         by_rule
             .entry(rules[r.index as usize].origin.rule)
             .or_default()
-            .push((r, finding));
+            .push((r, finding.clone()));
     }
-    let mut listings: BTreeMap<u32, usize> = BTreeMap::new();
-    for rule in rules {
-        *listings.entry(rule.origin.rule).or_default() += 1;
+    for findings in by_rule.values() {
+        let listings = listings_of(rules, findings[0].0.index as usize);
+        out.extend(rule_diagnostics(&describe, findings, listings));
     }
-    for (source_rule, findings) in by_rule {
-        out.extend(rule_diagnostics(&describe, &findings, listings[&source_rule]));
-    }
+}
+
+/// How many analysis rules the source rule of `rules[i]` became (one per category it lists).
+/// They are lowered next to each other, so only its neighbours are counted, not every rule of
+/// a big policy on every keystroke.
+fn listings_of(rules: &[crate::analysis::Rule], i: usize) -> usize {
+    let source = rules[i].origin.rule;
+    let before = rules[..i].iter().rev().take_while(|r| r.origin.rule == source).count();
+    let after = rules[i..].iter().take_while(|r| r.origin.rule == source).count();
+    before + after
 }
 
 /// Notes from the registry: a workspace file replacing a bundled policy, or two files

@@ -272,6 +272,27 @@ fn is_locale(s: &str) -> bool {
         && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Lowers some items of a policy's `rules` on their own (after `workspace::reparse` spliced
+/// them into the tree): `(n, node)` is each item's 1-based position and node. The caller
+/// makes sure no other rule shares their ids, so each is lowered as if alone.
+pub(crate) fn lower_rule_items(
+    tree: &Tree,
+    file: FileId,
+    items: &[(usize, NodeId)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RuleDecl> {
+    let mut lx = Lowerer::new(tree, file, diags);
+    let mut seen = HashMap::new();
+    items
+        .iter()
+        .filter_map(|&(n, node)| {
+            let (n, map, entries) = lx.map_item(n, node, "`rules`", "rule map")?;
+            seen.clear();
+            rule(&mut lx, n, map, entries, &mut seen)
+        })
+        .collect()
+}
+
 fn rules(lx: &mut Lowerer, node: NodeId) -> Vec<RuleDecl> {
     let mut seen = HashMap::new();
     let maps = lx.list_of_maps(node, "`rules`", "rule map");

@@ -14,6 +14,7 @@ pub use ids::{Date, PolicyRef, is_valid_category_id, is_valid_id};
 pub use lower_manifest::lower_manifest;
 pub(crate) use lower_manifest::lower_use_case_items;
 pub use lower_policy::lower_policy;
+pub(crate) use lower_policy::lower_rule_items;
 
 use crate::text::TextRange;
 

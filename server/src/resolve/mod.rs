@@ -53,12 +53,15 @@ pub fn policy_name(ws: &Workspace, file: FileId) -> String {
 }
 
 /// Resolves the policy in `file` as the top of its chain. The diagnostics are the top file's
-/// chain and reference problems; `Err` when the chain itself cannot be followed.
+/// chain and reference problems; `Err` when the chain itself cannot be followed. `earlier` is
+/// the analysis of an earlier version of the same policy, which the new one's findings start
+/// from (an editor re-resolves a policy on every keystroke).
 pub fn resolve_policy(
     ws: &Workspace,
     registry: &Registry,
     file: FileId,
     today: Date,
+    earlier: Option<&Analysis>,
 ) -> (Result<ResolvedPolicy, ChainError>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let chain = match follow_chain(ws, registry, file, today) {
@@ -85,7 +88,10 @@ pub fn resolve_policy(
             default: doc.default.as_ref().map(|d| d.value),
         });
     }
-    let analysis = Analysis::new(model);
+    let analysis = match earlier {
+        Some(earlier) => Analysis::after(model, earlier),
+        None => Analysis::new(model),
+    };
     (
         Ok(ResolvedPolicy {
             file,

@@ -35,12 +35,16 @@ pub struct Names {
 
 impl Names {
     fn declare(&mut self, name: &str, decl: Decl) -> Option<Decl> {
-        if let Some(first) = self.decls.get(name) {
-            return Some(*first);
+        use std::collections::hash_map::Entry;
+        // One hash per name: a big policy declares thousands on every keystroke.
+        match self.decls.entry(name.to_owned()) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(decl);
+                self.order.push(name.to_owned());
+                None
+            }
         }
-        self.order.push(name.to_owned());
-        self.decls.insert(name.to_owned(), decl);
-        None
     }
 
     /// The declaration of `name`, if visible from `layer`.

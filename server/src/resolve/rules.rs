@@ -30,13 +30,21 @@ pub fn lower_rules(
         let (Some(when), Some(safeguards)) = (when, safeguards) else {
             continue;
         };
+        // The last listing takes the conditions, the others copies (most rules list one).
+        let last = listed.iter().rposition(Option::is_some);
+        let mut conditions = Some((when, safeguards));
         for (listing, category) in listed.into_iter().enumerate() {
             let Some(category) = category else { continue };
+            let (when, safeguards) = if Some(listing) == last {
+                conditions.take().expect("taken once")
+            } else {
+                conditions.clone().expect("not taken yet")
+            };
             rules.push(Rule {
                 effect: decl.effect.value,
                 category,
-                when: when.clone(),
-                safeguards: safeguards.clone(),
+                when,
+                safeguards,
                 origin: RuleOrigin {
                     layer,
                     rule: index as u32,
