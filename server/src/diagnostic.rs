@@ -33,11 +33,12 @@ macro_rules! codes {
                 match name { $($name => Some(Code::$variant),)* _ => None }
             }
 
-            /// The code's page of the user's guide (`docs/src/codes/CODE.md`), in Markdown:
+            /// The code's page of the user's guide (`docs/src/codes/CODE.md`, reached through
+            /// the `server/codes` link so that the published crate carries it), in Markdown:
             /// what `charter explain-code` prints and the book publishes, from the one file.
             pub fn page(self) -> &'static str {
                 match self {
-                    $(Code::$variant => include_str!(concat!("../../docs/src/codes/", $name, ".md"))),*
+                    $(Code::$variant => include_str!(concat!("../codes/", $name, ".md"))),*
                 }
             }
         }

@@ -56,6 +56,10 @@ while IFS= read -r file; do
     not_ok "the crate has $file"
   fi
 done < <(git ls-files policies)
+# The pages `charter explain-code` prints, through the server/codes link.
+while IFS= read -r page; do
+  check "the crate has codes/${page##*/}" grep -qx "codes/${page##*/}" "$work/files.txt"
+done < <(git ls-files docs/src/codes)
 check "the crate has the README" grep -qx README.md "$work/files.txt"
 check "the crate has no tests, benches or fixtures (they read the repository around it)" \
   bash -c "! grep -qE '^(tests|benches|proptest-regressions)/' '$work/files.txt'"
