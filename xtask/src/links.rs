@@ -50,6 +50,10 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<String>) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
+        // Links (`server/policies`, `server/codes`) lead to files already walked where they are.
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            continue;
+        }
         if path.is_dir() {
             if !SKIP.contains(&name.as_str()) {
                 walk(root, &path, found);
