@@ -219,7 +219,9 @@ impl<'t> Builder<'t> {
         self.close_all(at);
     }
 
-    fn finish(self) -> ParseOutput {
+    fn finish(mut self) -> ParseOutput {
+        // The arena doubled as it grew; the tree is kept as long as its file.
+        self.nodes.shrink_to_fit();
         ParseOutput {
             tree: Tree {
                 nodes: self.nodes,
@@ -236,7 +238,11 @@ impl<'t> Builder<'t> {
             Event::DocumentStart(_) => self.document_start(span),
             Event::StreamEnd => ControlFlow::Break(()),
             Event::Scalar(value, style, anchor, tag) => {
-                self.scalar(value.into_owned(), style, anchor, tag.is_some(), span);
+                // saphyr's scanner reserves over a hundred bytes for every plain scalar; kept,
+                // that spare capacity was most of the memory of a parsed tree.
+                let mut text = value.into_owned();
+                text.shrink_to_fit();
+                self.scalar(text, style, anchor, tag.is_some(), span);
                 ControlFlow::Continue(())
             }
             Event::Alias(anchor) => {
