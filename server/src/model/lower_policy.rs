@@ -275,9 +275,13 @@ fn is_locale(s: &str) -> bool {
 fn rules(lx: &mut Lowerer, node: NodeId) -> Vec<RuleDecl> {
     let mut seen = HashMap::new();
     let maps = lx.list_of_maps(node, "`rules`", "rule map");
-    maps.into_iter()
+    let mut rules: Vec<RuleDecl> = maps
+        .into_iter()
         .filter_map(|(n, map, entries)| rule(lx, n, map, entries, &mut seen))
-        .collect()
+        .collect();
+    // Grown by doubling, and kept as long as the file: up to half of it would be spare.
+    rules.shrink_to_fit();
+    rules
 }
 
 fn rule(
