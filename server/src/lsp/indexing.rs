@@ -24,7 +24,7 @@ pub fn read_uris(uris: Vec<Uri>) -> Vec<Read> {
             let path = uri.to_file_path();
             let ours = path.filter(|p| crate::workspace::FileKind::of_path(&p.to_string_lossy()).is_some());
             let text = ours.and_then(|path| match crate::discover::read_file(&path) {
-                Ok(bytes) => Some(crate::text::decode(&bytes).0.into_owned()),
+                Ok(bytes) => Some(crate::text::decode_owned(bytes).0),
                 Err(e) => {
                     eprintln!("charter: skipping `{}`: {e}", path.display());
                     None
@@ -59,7 +59,7 @@ pub fn read_tree(roots: &[PathBuf], extra: &[PathBuf]) -> Vec<Read> {
             match read {
                 Ok((bytes, absolute)) => {
                     let uri = Uri::from_file_path(&absolute)?;
-                    let text = crate::text::decode(&bytes).0.into_owned();
+                    let text = crate::text::decode_owned(bytes).0;
                     Some((uri, absolute.to_string_lossy().into_owned(), Some(text)))
                 }
                 Err(e) => {
