@@ -22,7 +22,7 @@ const MAX_CATEGORY_DEPTH: usize = 16;
 
 pub fn document_symbols(cx: &Context, file: FileId) -> Vec<Symbol> {
     let source = cx.ws.file(file);
-    let spans = Spans::new(&source.tree);
+    let spans = Spans::new(source.tree());
     let mut symbols = match &source.doc {
         Document::Policy(doc) => policy(doc, &spans),
         Document::Manifest(doc) => manifest(doc, &spans),

@@ -64,7 +64,7 @@ pub fn target_at(cx: &Context, file: FileId, offset: usize) -> Option<Target> {
     let source = cx.ws.file(file);
     match &source.doc {
         // Listing a big manifest's every id took longer than the rest of a hover.
-        Document::Manifest(doc) if !source.tree.anchored => pick(&manifest_occurrences_near(doc, offset), offset),
+        Document::Manifest(doc) if !source.tree().anchored => pick(&manifest_occurrences_near(doc, offset), offset),
         _ => pick(&occurrences(source), offset),
     }
 }

@@ -85,7 +85,12 @@ pub async fn load(state: &Arc<State>, read: Vec<Read>, epoch: Option<u64>) {
     let parsed = tokio::task::spawn_blocking(move || {
         parallel_map(jobs, |_, (id, text)| -> (FileId, Disk) {
             let entry = files.entry(id);
-            let parsed = text.map(|text| Arc::new(SourceFile::parse(id, entry.path(), text, entry.kind, false)));
+            // Files from disk are not open (the session keeps an open document's text over
+            // the disk's): their trees go, see `SourceFile::tree`.
+            let parsed = text.map(|text| {
+                let file = SourceFile::parse(id, entry.path(), text, entry.kind, false);
+                Arc::new(file.without_tree())
+            });
             (id, parsed)
         })
     })

@@ -88,7 +88,7 @@ impl ItemIds {
 /// The plan for `splice` (old text of `file` → `text`), or `None` when a splice is not safe
 /// and the caller must parse the whole text.
 pub(super) fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
-    let tree = &file.tree;
+    let tree = file.tree();
     // Once replaced nodes make up half the arena (and are not just a few), a full parse
     // compacts it.
     let compact = tree.garbage > tree.len().max(MIN_COMPACTION) / 2;
@@ -178,14 +178,15 @@ pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan)
     }
     let count = items.len();
     let first = items.start;
-    file.tree
-        .replace_items(&[root, seq], items, part, region.start, region.end, delta);
-    let new_items: Vec<(usize, NodeId)> = file.tree.items(seq).unwrap_or_default()[first..first + count]
+    // A plan was made from the tree, so it is there.
+    let tree = file.tree.get_mut().expect("planned from the tree");
+    tree.replace_items(&[root, seq], items, part, region.start, region.end, delta);
+    let new_items: Vec<(usize, NodeId)> = tree.items(seq).unwrap_or_default()[first..first + count]
         .iter()
         .enumerate()
         .map(|(k, &node)| (first + k + 1, node))
         .collect();
-    let decls = lower_use_case_items(&file.tree, id, &new_items, &mut file.diagnostics);
+    let decls = lower_use_case_items(tree, id, &new_items, &mut file.diagnostics);
     if let super::Document::Manifest(doc) = &mut file.doc {
         let from = doc.use_cases.partition_point(|u| u.range.start < region.start);
         let to = doc.use_cases.partition_point(|u| u.range.start < region.end);
@@ -329,10 +330,10 @@ mod tests {
     ) -> bool {
         let (start, end, inserted) = edit;
         text.replace_range(start..end, inserted);
-        let garbage = ws.file(file).tree.garbage;
+        let garbage = ws.file(file).tree().garbage;
         ws.splice_text(file, text.clone(), Splice::edit(start, end - start, inserted.len()));
-        *spliced += usize::from(ws.file(file).tree.garbage > garbage);
-        !ws.file(file).is_well_formed() || ws.file(file).tree.anchored
+        *spliced += usize::from(ws.file(file).tree().garbage > garbage);
+        !ws.file(file).is_well_formed() || ws.file(file).tree().anchored
     }
 
     /// Thousands of random edits, each applied both by splicing and by parsing the whole new
@@ -364,7 +365,7 @@ mod tests {
                 let (got, want) = (ws.file(file), fresh.file(f));
                 let context = format!("after an edit at {start}..{end} with {inserted:?}, text:\n{text}");
                 assert_eq!(got.text, want.text);
-                assert_eq!(shape(&got.tree), shape(&want.tree), "{context}");
+                assert_eq!(shape(got.tree()), shape(want.tree()), "{context}");
                 assert_eq!(got.manifest(), want.manifest(), "{context}");
                 let sorted = |f: &super::SourceFile| {
                     let mut d = f.diagnostics.clone();
@@ -400,7 +401,7 @@ mod tests {
             before,
             "copied although unshared"
         );
-        assert!(ws.file(file).tree.garbage > 0, "the edit took the partial path");
+        assert!(ws.file(file).tree().garbage > 0, "the edit took the partial path");
 
         let snapshot = ws.clone();
         edit(&mut ws, "d");
