@@ -88,10 +88,7 @@ fn use_case(
     // under the id as written: its references may hold problems of their own.
     let id = lx.item_id(&f, &owner, "use case", seen).or_else(|| {
         let entry = f.get("id")?;
-        Some(Spanned::new(
-            lx.scalar_text(entry.value)?.to_owned(),
-            lx.range(entry.value),
-        ))
+        Some(Spanned::new(lx.scalar_text(entry.value)?.into(), lx.range(entry.value)))
     });
     let summary = lx.opt_text(&f, "summary", &owner);
     let categories = lx
@@ -142,7 +139,7 @@ mod tests {
         (doc, diags)
     }
 
-    fn texts(items: &[Spanned<String>]) -> Vec<&str> {
+    fn texts(items: &[Spanned<crate::compact::CompactStr>]) -> Vec<&str> {
         items.iter().map(|s| s.value.as_str()).collect()
     }
 

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::SourceFile;
+use crate::compact::CompactStr;
 use crate::diagnostic::FileId;
 use crate::model::{ManifestDoc, Spanned, UseCaseDecl, lower_use_case_items};
 use crate::syntax::{Limits, NodeId, Tree, parse};
@@ -199,7 +200,7 @@ pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan)
 /// Moves a manifest's offsets at or after `from` by `delta`.
 fn shift_doc(doc: &mut ManifestDoc, from: usize, delta: isize) {
     let shift = |r: &mut TextRange| *r = r.shifted(from, delta);
-    let spanned = |s: &mut Spanned<String>| shift(&mut s.range);
+    let spanned = |s: &mut Spanned<CompactStr>| shift(&mut s.range);
     doc.id.iter_mut().for_each(spanned);
     doc.owner.iter_mut().for_each(spanned);
     doc.policy.iter_mut().for_each(|p| shift(&mut p.range));
@@ -214,7 +215,7 @@ fn shift_doc(doc: &mut ManifestDoc, from: usize, delta: isize) {
 
 fn shift_use_case(uc: &mut UseCaseDecl, from: usize, delta: isize) {
     let shift = |r: &mut TextRange| *r = r.shifted(from, delta);
-    let spanned = |s: &mut Spanned<String>| shift(&mut s.range);
+    let spanned = |s: &mut Spanned<CompactStr>| shift(&mut s.range);
     spanned(&mut uc.id);
     uc.summary.iter_mut().for_each(spanned);
     uc.categories.iter_mut().for_each(spanned);
