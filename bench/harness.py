@@ -776,8 +776,8 @@ def index_session(server: Server, w: Workload, edits: int = 30, interval: float 
         "edit_to_diagnostics_s": latencies,
         "hover_s": hovers,
         "completion_s": completions,
-        # How many edits were sent before the index ended (all of them when it never began).
-        "edits_during_index": sum(1 for t in sent_at if ended is None or t < ended),
+        # How many edits were sent before the index ended (`None`: there was no index).
+        "edits_during_index": None if ended is None else sum(1 for t in sent_at if t < ended),
         "index_s": None if ended is None else ended - client.spawned,
         "peak_rss_kib": rss,
         "workspace_yaml_bytes": text,
@@ -848,7 +848,7 @@ def table(results: dict) -> str:
                 row(f"{label}: {what} during the index, median", get(c, key, median), get(y, key, median), ms)
                 label = name
                 row(f"{name}: {what} during the index, slowest", get(c, key, slowest), get(y, key, slowest), ms)
-            done = lambda r: f"{r['edits_during_index']} of {len(r['edit_to_diagnostics_s'])}" if r else "—"
+            done = lambda r: "—" if not r or r["edits_during_index"] is None else f"{r['edits_during_index']} of {len(r['edit_to_diagnostics_s'])}"
             rows.append(f"| {name}: edits sent before the index ended | {done(c)} | {done(y)} | — |")
             row(f"{name}: index, spawn → end of its progress", get(c, "index_s", lambda x: x), get(y, "index_s", lambda x: x), ms)
             row(f"{name}: peak RSS", get(c, "peak_rss_kib", int), get(y, "peak_rss_kib", int), rss(text))
