@@ -101,7 +101,8 @@ impl SourceFile {
         self
     }
 
-    /// The YAML tree of the text, parsed again if it was dropped.
+    /// The YAML tree of the text, parsed again if it was dropped (and kept from then on, by
+    /// every workspace sharing this file: a request on a file that is not open pays once).
     pub fn tree(&self) -> &Tree {
         self.tree.get_or_init(|| {
             // A file too large to parse has the empty tree it was given.
