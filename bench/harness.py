@@ -309,6 +309,30 @@ def generate(root: Path, charter: str, seed: int) -> tuple[list[Workload], Path]
     return workloads, root / "workspace-1000"
 
 
+# The workspace of the edit-during-index scenario: eight of the 100,000-line manifests (26 MB
+# of YAML) that the server indexes while the editor works in a small manifest beside them.
+BIG_WORKSPACE = "workspace-8x100k"
+
+
+def generate_big_workspace(root: Path, seed: int, schema: Path) -> Workload:
+    """Its own random stream, so that the other workloads are the same with or without it."""
+    rng = random.Random(seed + 8)
+    folder = root / BIG_WORKSPACE
+    folder.mkdir()
+    for k in range(8):
+        text, _ = manifest_text(rng, 100_000, BUNDLED, clean_bundled_use_case, BUNDLED_MISTAKES, bundled_spot_use_case)
+        (folder / f"big-{k}.usecases.yaml").write_text(text)
+    text, spot = small_manifest(rng, 7)
+    document = folder / "small.usecases.yaml"
+    document.write_text(text)
+    return Workload(BIG_WORKSPACE, folder, document, schema, "*.usecases.yaml", spot, text.count("\n"))
+
+
+def yaml_bytes(folder: Path) -> int:
+    """The YAML a workspace folder holds: what a server's memory is compared with."""
+    return sum(p.stat().st_size for p in folder.rglob("*.y*ml"))
+
+
 def small_manifest(rng: random.Random, m: int) -> tuple[str, Spot]:
     """One of the 1,000 workspace manifests: five use cases; one manifest in 20 has a mistake."""
     header = [f"manifest: service-{m:04}", f"policy: {BUNDLED}", "use-cases:"]
@@ -353,6 +377,8 @@ class Client:
         self.publishes: list[tuple[float, dict]] = []
         self.cond = threading.Condition()
         self.config_requests = 0
+        # `$/progress` notifications (time, value): when the workspace index began and ended.
+        self.progress: list[tuple[float, dict]] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=lambda: self.proc.stderr.read(), daemon=True).start()
 
@@ -390,6 +416,10 @@ class Client:
             elif message.get("method") == "textDocument/publishDiagnostics":
                 with self.cond:
                     self.publishes.append((at, message["params"]))
+                    self.cond.notify_all()
+            elif message.get("method") == "$/progress":
+                with self.cond:
+                    self.progress.append((at, message["params"].get("value", {})))
                     self.cond.notify_all()
 
     def _answer(self, request: dict) -> None:
@@ -432,6 +462,12 @@ class Client:
                 if left <= 0 or self.proc.poll() is not None:
                     raise TimeoutError(f"no fitting publishDiagnostics for {uri}")
                 self.cond.wait(left)
+
+    def progress_end(self, wait: float) -> float | None:
+        """When a `$/progress` ended (the workspace index), waiting up to `wait` seconds."""
+        with self.cond:
+            self.cond.wait_for(lambda: any(v.get("kind") == "end" for _, v in self.progress), wait)
+            return next((at for at, v in self.progress if v.get("kind") == "end"), None)
 
     def quiet(self, uri: str, for_seconds: float) -> dict:
         """Waits until no publish for `uri` has come for `for_seconds`; returns the last one."""
@@ -547,7 +583,9 @@ def install_yaml_ls() -> tuple[Path, str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def initialize(server: Server, w: Workload) -> tuple[Client, str]:
+def initialize(server: Server, w: Workload, progress: bool = False) -> tuple[Client, str]:
+    """Spawns the server and does what an editor does up to opening the document; `progress`:
+    the client shows work-done progress (Charter then reports its workspace index)."""
     client = Client(server.argv, server.settings(w), w.folder)
     root = w.folder.as_uri()
     client.request(
@@ -558,6 +596,7 @@ def initialize(server: Server, w: Workload) -> tuple[Client, str]:
             "workspaceFolders": [{"uri": root, "name": w.name}],
             "initializationOptions": server.initialization_options(),
             "capabilities": {
+                **({"window": {"workDoneProgress": True}} if progress else {}),
                 "general": {"positionEncodings": ["utf-16"]},
                 "workspace": {
                     "configuration": True,
@@ -693,6 +732,59 @@ def session(server: Server, w: Workload, edits: int, requests: int, cold_runs: i
     }
 
 
+def index_session(server: Server, w: Workload, edits: int = 30, interval: float = 0.05) -> dict:
+    """Edits while the workspace is being indexed: the document is opened at once, and from
+    that moment `edits` changes are sent, one every `interval` seconds (or when the previous
+    one is published, if that takes longer: a change made before the last one is shown may
+    never be published by itself). After each publish, a hover and a completion are timed.
+    Then the index is waited for, and the peak RSS read."""
+    client, uri = initialize(server, w, progress=True)
+    try:
+        spot = w.spot
+        if not server.versioned:
+            # Matched by count: the clean text's (from the publish of the open), and one more
+            # for the misspelt value, an enum a schema rejects.
+            _, first = client.wait_publish(uri, 0, lambda p: True)
+            clean = count(first)
+        start = time.perf_counter()
+        latencies, hovers, completions, sent_at = [], [], [], []
+        version = 1
+        for k in range(edits):
+            time.sleep(max(0.0, start + k * interval - time.perf_counter()))
+            version += 1
+            value, old = (spot.values[1], spot.values[0]) if k % 2 == 0 else spot.values
+
+            def fits(p, v=version, mistaken=k % 2 == 0):
+                return p.get("version") == v if server.versioned else count(p) == clean + mistaken
+
+            sent = edit(client, uri, spot, version, value, old)
+            at, _ = client.wait_publish(uri, sent, fits)
+            latencies.append(at - sent)
+            sent_at.append(sent)
+            line, character = spot.hover
+            hovers.append(client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})[0])
+            line, character = spot.completion
+            completions.append(client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})[0])
+        # yaml-language-server reads no workspace and reports no progress: nothing to wait for.
+        ended = client.progress_end(TIMEOUT if server.versioned else 0)
+        rss = client.peak_rss_kib()
+    finally:
+        client.close()
+    text = yaml_bytes(w.folder)
+    return {
+        "kind": "index",
+        "edit_to_diagnostics_s": latencies,
+        "hover_s": hovers,
+        "completion_s": completions,
+        # How many edits were sent before the index ended (`None`: there was no index).
+        "edits_during_index": None if ended is None else sum(1 for t in sent_at if t < ended),
+        "index_s": None if ended is None else ended - client.spawned,
+        "peak_rss_kib": rss,
+        "workspace_yaml_bytes": text,
+        "peak_rss_per_text_byte": rss * 1024 / text,
+    }
+
+
 def time_check(charter: str, folder: Path, runs: int) -> dict:
     times, code = [], None
     for _ in range(runs):
@@ -731,22 +823,42 @@ def ratio(a, b):
     return "—" if a is None or b in (None, 0) else f"{a / b:.1f}×"
 
 
+def slowest(xs):
+    return max(xs) if xs else None
+
+
 def table(results: dict) -> str:
     rows = ["| measure | charter | yaml-language-server | ratio (yaml-ls ÷ charter) |", "| --- | --- | --- | --- |"]
 
     def row(label, c, y, fmt):
         rows.append(f"| {label} | {fmt(c)} | {fmt(y)} | {ratio(y, c)} |")
 
+    def rss(text_bytes):
+        """Peak RSS, and how many times the workspace's YAML it is."""
+        return lambda kib: "—" if kib is None else f"{mib(kib)} ({kib * 1024 / text_bytes:.1f}× the YAML)"
+
     for name, per in results["scenarios"].items():
         c, y = per.get("charter"), per.get("yaml-language-server")
         lines = per["lines"]
         get = lambda r, key, f: f(r[key]) if r else None
+        if per.get("kind") == "index":
+            text = per["yaml_bytes"]
+            label = f"{name} ({text / 2**20:.1f} MiB of YAML; edits in a {lines}-line manifest)"
+            for key, what in [("edit_to_diagnostics_s", "edit → diagnostics"), ("hover_s", "hover"), ("completion_s", "completion")]:
+                row(f"{label}: {what} during the index, median", get(c, key, median), get(y, key, median), ms)
+                label = name
+                row(f"{name}: {what} during the index, slowest", get(c, key, slowest), get(y, key, slowest), ms)
+            done = lambda r: "—" if not r or r["edits_during_index"] is None else f"{r['edits_during_index']} of {len(r['edit_to_diagnostics_s'])}"
+            rows.append(f"| {name}: edits sent before the index ended | {done(c)} | {done(y)} | — |")
+            row(f"{name}: index, spawn → end of its progress", get(c, "index_s", lambda x: x), get(y, "index_s", lambda x: x), ms)
+            row(f"{name}: peak RSS", get(c, "peak_rss_kib", int), get(y, "peak_rss_kib", int), rss(text))
+            continue
         row(f"{name} ({lines:,} lines): cold start, to the final diagnostics", get(c, "cold_start_s", median), get(y, "cold_start_s", median), ms)
         row(f"{name}: cold start, to the first publish", get(c, "first_publish_s", median), get(y, "first_publish_s", median), ms)
         for key, label in [("edit_to_diagnostics_s", "edit → diagnostics"), ("hover_s", "hover"), ("completion_s", "completion")]:
             row(f"{name}: {label}, median", get(c, key, median), get(y, key, median), ms)
             row(f"{name}: {label}, p99", get(c, key, p99), get(y, key, p99), ms)
-        row(f"{name}: peak RSS", get(c, "peak_rss_kib", int), get(y, "peak_rss_kib", int), mib)
+        row(f"{name}: peak RSS", get(c, "peak_rss_kib", int), get(y, "peak_rss_kib", int), rss(per["yaml_bytes"]))
     check = results["check"]
     rows.append(f"| `charter check`, 1,000 manifests, whole process, median of {len(check['seconds'])} | {ms(median(check['seconds']))} | — | — |")
     return "\n".join(rows)
@@ -762,10 +874,13 @@ def notes(results: dict) -> str:
         )
         for name, per in results["scenarios"].items():
             out.append(f"  {name}: {ms(median(per['yaml-language-server']['edit_to_diagnostics_s']) - 0.2)}")
+        if BIG_WORKSPACE in results["scenarios"]:
+            out.append(f"  ({BIG_WORKSPACE}: yaml-language-server reads no workspace, so it indexes nothing; its figures are the small manifest's alone)")
     out.append("Diagnostics on the opened file (charter / yaml-language-server; a schema cannot see verdicts):")
     for name, per in results["scenarios"].items():
         c, y = per.get("charter"), per.get("yaml-language-server")
-        out.append(f"  {name}: {c['diagnostics_settled'] if c else '—'} / {y['diagnostics_settled'] if y else '—'}")
+        if per.get("kind") != "index":
+            out.append(f"  {name}: {c['diagnostics_settled'] if c else '—'} / {y['diagnostics_settled'] if y else '—'}")
     return "\n".join(out)
 
 
@@ -795,6 +910,8 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="charter-bench-"))
     try:
         workloads, workspace = generate(root, charter, args.seed)
+        if not args.only or BIG_WORKSPACE in args.only:
+            workloads.append(generate_big_workspace(root, args.seed, root / "schemas" / "bundled.schema.json"))
         results = {
             "seed": args.seed,
             "quick": args.quick,
@@ -812,9 +929,14 @@ def main() -> None:
             # The 100,000-line manifest takes seconds per edit in one of the servers: fewer rounds.
             n_edits = args.edits or (max(4, edits // 4) if w.lines > 50_000 else edits)
             n_requests = max(4, requests // 4) if w.lines > 50_000 else requests
-            per = {"lines": w.lines, "edits": n_edits, "requests": n_requests}
+            per = {"lines": w.lines, "edits": n_edits, "requests": n_requests, "yaml_bytes": yaml_bytes(w.folder)}
+            if w.name == BIG_WORKSPACE:
+                per["kind"] = "index"
             for server in servers:
                 print(f"harness: {w.name} with {server.name}…", file=sys.stderr, flush=True)
+                if w.name == BIG_WORKSPACE:
+                    per[server.name] = index_session(server, w)
+                    continue
                 # yaml-language-server reads no workspace: its first publish is its answer.
                 ready = expected_count(charter, w) if isinstance(server, Charter) else None
                 per[server.name] = session(server, w, n_edits, n_requests, cold_runs, ready)

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod compact;
 pub mod diagnostic;
 pub mod discover;
 #[cfg(feature = "testing")]

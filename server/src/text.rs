@@ -344,6 +344,19 @@ pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<InvalidUtf8>) 
     }
 }
 
+/// [`decode`] of bytes the caller no longer needs: UTF-8 becomes the text in the same buffer
+/// instead of a copy (a workspace's files were each held twice while read).
+pub fn decode_owned(mut bytes: Vec<u8>) -> (String, Option<InvalidUtf8>) {
+    let bom = "\u{FEFF}".as_bytes();
+    let skip = if bytes.starts_with(bom) { bom.len() } else { 0 };
+    if std::str::from_utf8(&bytes[skip..]).is_err() {
+        let (text, invalid) = decode(&bytes);
+        return (text.into_owned(), invalid);
+    }
+    bytes.drain(..skip);
+    (String::from_utf8(bytes).expect("checked above"), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -594,5 +607,21 @@ mod tests {
         let (text, invalid) = decode(b"a\xe4\xb8");
         assert_eq!(text, "a\u{FFFD}");
         assert_eq!(invalid.unwrap().range(), TextRange::new(1, 4));
+    }
+
+    #[test]
+    fn decoding_owned_bytes_gives_what_decoding_borrowed_ones_does() {
+        let bom = "\u{FEFF}";
+        for bytes in [
+            format!("{bom}a: é\n").into_bytes(),
+            format!("{bom}{bom}a\n").into_bytes(),
+            b"\xEF\xBB\xBFa: \xFF\n".to_vec(),
+            b"\xff\xfea\x00".to_vec(),
+            b"plain: text\n".to_vec(),
+            Vec::new(),
+        ] {
+            let (text, invalid) = decode(&bytes);
+            assert_eq!(decode_owned(bytes.clone()), (text.into_owned(), invalid), "{bytes:?}");
+        }
     }
 }

@@ -75,7 +75,7 @@ fn node(tree: &Tree, id: NodeId) -> Value {
         NodeKind::Mapping(entries) => {
             let mut map = Map::new();
             for e in entries {
-                let key = tree.scalar(e.key).expect("test files have text keys").text.clone();
+                let key = tree.scalar(e.key).expect("test files have text keys").text.to_string();
                 map.insert(key, node(tree, e.value));
             }
             Value::Object(map)

@@ -196,12 +196,12 @@ fn sections_of(cx: &Context, policy: &ResolvedPolicy, uc: &charter::model::UseCa
         .categories
         .iter()
         .filter_map(|c| describe.category_section(&c.value))
-        .map(|s| s.id.value.clone())
+        .map(|s| s.id.value.to_string())
         .collect();
     let doc = cx.ws.file(policy.file).policy().expect("a policy");
     for (key, _) in &uc.attributes {
         let attribute = doc.attributes.iter().find(|a| a.id.value == key.value);
-        out.extend(attribute.and_then(|a| a.section.as_ref()).map(|s| s.value.clone()));
+        out.extend(attribute.and_then(|a| a.section.as_ref()).map(|s| s.value.to_string()));
     }
     out
 }

@@ -240,7 +240,7 @@ fn summary_of(versions: &[Version], name: &str) -> String {
         .rev()
         .find_map(|v| v.doc.categories.iter().find(|c| c.id.value == name))
         .and_then(|c| c.summary.as_ref())
-        .map_or(String::new(), |s| s.value.clone())
+        .map_or(String::new(), |s| s.value.to_string())
 }
 
 fn section_cell(versions: &[Version], newest: &Version, name: &str) -> String {

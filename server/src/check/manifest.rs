@@ -6,6 +6,7 @@ use super::alternatives;
 use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
+use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
 use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
@@ -162,7 +163,7 @@ pub fn resolve_use_case(
         }
     }
     for s in uc.safeguards.iter().flat_map(|s| &s.value) {
-        if !model.safeguards.contains(&s.value) {
+        if !model.safeguards.iter().any(|known| *known == s.value) {
             emit(unknown_reference(
                 Code::UnknownSafeguard,
                 "safeguard",
@@ -179,7 +180,7 @@ pub fn resolve_use_case(
     })
 }
 
-fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<String>, use_case: &str) -> Diagnostic {
+fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &str) -> Diagnostic {
     let model = &policy.analysis.model;
     let candidates = keys::USE_CASE
         .iter()

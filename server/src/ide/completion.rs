@@ -14,6 +14,7 @@ use context::{Cursor, Place};
 
 use super::{CompletionItem, CompletionKind};
 use crate::check::{Context, section_text};
+use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Edit, FileId, Severity};
 use crate::model::keys;
 use crate::model::{AttributeDecl, PolicyDoc, Spanned};
@@ -248,8 +249,8 @@ fn keywords(table: &[(&str, &str)], kind: CompletionKind, skip: &dyn Fn(&str) ->
     }
 }
 
-fn summary(s: &Option<Spanned<String>>) -> Option<String> {
-    s.as_ref().map(|s| s.value.clone())
+fn summary(s: &Option<Spanned<CompactStr>>) -> Option<String> {
+    s.as_ref().map(|s| s.value.to_string())
 }
 
 /// `consumer | business (default consumer)`.
@@ -382,7 +383,7 @@ impl<'c> Scope<'c> {
     fn declared<T>(
         &self,
         list: impl Fn(&'c PolicyDoc) -> &'c Vec<T>,
-        id: impl Fn(&T) -> &Spanned<String>,
+        id: impl Fn(&T) -> &Spanned<CompactStr>,
     ) -> Vec<(&'c T, &'c PolicyDoc)> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();

@@ -230,7 +230,7 @@ fn decider_ids(describe: &Describe, decider: &Decider) -> Vec<String> {
     match decider {
         Decider::Rules(rules) => rules
             .iter()
-            .map(|&r| describe.rule_decl(r).1.id.value.clone())
+            .map(|&r| describe.rule_decl(r).1.id.value.to_string())
             .collect(),
         Decider::Default { .. } => vec!["default".to_owned()],
     }

@@ -127,7 +127,7 @@ impl<'a> Hover<'a> {
         };
         let category = &self.doc(decl.file).categories[decl.index as usize];
         let mut blocks = vec![self.heading()];
-        blocks.extend(category.summary.as_ref().map(|s| s.value.clone()));
+        blocks.extend(category.summary.as_ref().map(|s| s.value.to_string()));
         let mut place = self.declared_in(decl.file);
         let children: Vec<String> = self
             .resolver
@@ -163,7 +163,7 @@ impl<'a> Hover<'a> {
         };
         let rule = &self.doc(decl.file).rules[decl.index as usize];
         let mut blocks = vec![self.heading()];
-        blocks.extend(rule.summary.as_ref().map(|s| s.value.clone()));
+        blocks.extend(rule.summary.as_ref().map(|s| s.value.to_string()));
         blocks.push(self.declared_in(decl.file));
         let mut facts = vec![
             format!("- effect: `{}`", rule.effect.value.as_str()),
@@ -212,7 +212,7 @@ impl<'a> Hover<'a> {
         };
         let attribute = &self.doc(decl.file).attributes[decl.index as usize];
         let mut blocks = vec![self.heading()];
-        blocks.extend(attribute.summary.as_ref().map(|s| s.value.clone()));
+        blocks.extend(attribute.summary.as_ref().map(|s| s.value.to_string()));
         blocks.push(self.declared_in(decl.file));
         let mut facts = vec![self.values_line(decl)];
         let chosen = self.cx.ws.file(self.file).manifest().and_then(|doc| {
@@ -254,7 +254,7 @@ impl<'a> Hover<'a> {
         };
         let declaration = &self.doc(decl.file).attributes[decl.index as usize];
         let mut blocks = vec![heading];
-        blocks.extend(declaration.summary.as_ref().map(|s| s.value.clone()));
+        blocks.extend(declaration.summary.as_ref().map(|s| s.value.to_string()));
         if !declaration.values.iter().any(|v| v.value == self.target.name) {
             blocks.push(format!("_`{}` is not a value of `{attribute}`._", self.target.name));
         }
@@ -271,7 +271,7 @@ impl<'a> Hover<'a> {
         };
         let safeguard = &self.doc(decl.file).safeguards[decl.index as usize];
         let mut blocks = vec![self.heading()];
-        blocks.extend(safeguard.summary.as_ref().map(|s| s.value.clone()));
+        blocks.extend(safeguard.summary.as_ref().map(|s| s.value.to_string()));
         blocks.push(self.declared_in(decl.file));
         blocks.extend(self.quote(self.section_named(safeguard.section.as_ref().map(|s| s.value.as_str()))));
         blocks
@@ -299,7 +299,7 @@ impl<'a> Hover<'a> {
         else {
             return blocks;
         };
-        blocks.extend(uc.summary.as_ref().map(|s| s.value.clone()));
+        blocks.extend(uc.summary.as_ref().map(|s| s.value.to_string()));
         let categories = code_list(uc.categories.iter().map(|c| c.value.as_str()));
         blocks.push(format!("- categories: {categories}"));
         if let Some(policy) = self.resolver.policy {
@@ -333,7 +333,7 @@ impl<'a> Hover<'a> {
                 target.name, self.cx.today
             ));
         }
-        blocks.extend(doc.title.as_ref().map(|t| t.value.clone()));
+        blocks.extend(doc.title.as_ref().map(|t| t.value.to_string()));
         let mut facts = Vec::new();
         if let Some(version) = &doc.version {
             let when = if version.value <= self.cx.today {

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::{Symbol, SymbolKind};
 use crate::check::Context;
+use crate::compact::CompactStr;
 use crate::diagnostic::FileId;
 use crate::model::{CategoryDecl, ManifestDoc, PolicyDoc, Spanned};
 use crate::syntax::Tree;
@@ -22,7 +23,7 @@ const MAX_CATEGORY_DEPTH: usize = 16;
 
 pub fn document_symbols(cx: &Context, file: FileId) -> Vec<Symbol> {
     let source = cx.ws.file(file);
-    let spans = Spans::new(&source.tree);
+    let spans = Spans::new(source.tree());
     let mut symbols = match &source.doc {
         Document::Policy(doc) => policy(doc, &spans),
         Document::Manifest(doc) => manifest(doc, &spans),
@@ -79,12 +80,12 @@ fn symbol(name: String, detail: Option<String>, kind: SymbolKind, range: TextRan
 }
 
 /// A declaration keyed by its id (`audience:`).
-fn keyed(id: &Spanned<String>, detail: Option<String>, kind: SymbolKind, spans: &Spans) -> Symbol {
-    symbol(id.value.clone(), detail, kind, spans.entry(id.range), id.range)
+fn keyed(id: &Spanned<CompactStr>, detail: Option<String>, kind: SymbolKind, spans: &Spans) -> Symbol {
+    symbol(id.value.to_string(), detail, kind, spans.entry(id.range), id.range)
 }
 
-fn summary(s: &Option<Spanned<String>>) -> Option<String> {
-    s.as_ref().map(|s| s.value.clone())
+fn summary(s: &Option<Spanned<CompactStr>>) -> Option<String> {
+    s.as_ref().map(|s| s.value.to_string())
 }
 
 fn group(name: &str, children: Vec<Symbol>, spans: &Spans) -> Option<Symbol> {
@@ -99,7 +100,7 @@ fn policy(doc: &PolicyDoc, spans: &Spans) -> Vec<Symbol> {
     if let Some(id) = &doc.id {
         let name = match &doc.version {
             Some(v) => format!("{}@{}", id.value, v.value),
-            None => id.value.clone(),
+            None => id.value.to_string(),
         };
         out.push(symbol(
             name,
@@ -133,7 +134,13 @@ fn policy(doc: &PolicyDoc, spans: &Spans) -> Vec<Symbol> {
         .map(|r| {
             let categories: Vec<&str> = r.categories.iter().map(|c| c.value.as_str()).collect();
             let detail = format!("{}: {}", r.effect.value.as_str(), categories.join(", "));
-            symbol(r.id.value.clone(), Some(detail), SymbolKind::Rule, r.range, r.id.range)
+            symbol(
+                r.id.value.to_string(),
+                Some(detail),
+                SymbolKind::Rule,
+                r.range,
+                r.id.range,
+            )
         })
         .collect();
     let groups = [
@@ -201,7 +208,7 @@ fn manifest(doc: &ManifestDoc, spans: &Spans) -> Vec<Symbol> {
     if let Some(id) = &doc.id {
         let policy = doc.policy.as_ref().map(|p| format!("policy {}", p.value));
         out.push(symbol(
-            id.value.clone(),
+            id.value.to_string(),
             policy,
             SymbolKind::Manifest,
             spans.holding("manifest", id.range),
@@ -211,7 +218,7 @@ fn manifest(doc: &ManifestDoc, spans: &Spans) -> Vec<Symbol> {
     for uc in &doc.use_cases {
         let categories: Vec<&str> = uc.categories.iter().map(|c| c.value.as_str()).collect();
         out.push(symbol(
-            uc.id.value.clone(),
+            uc.id.value.to_string(),
             Some(categories.join(", ")),
             SymbolKind::UseCase,
             uc.range,

@@ -7,6 +7,7 @@
 //! references and rename are all built from these three.
 
 use crate::check::{Context, governing_policy};
+use crate::compact::CompactStr;
 use crate::diagnostic::FileId;
 use crate::model::{ManifestDoc, PolicyDoc, PolicyRef, Spanned, UseCaseDecl};
 use std::collections::HashMap;
@@ -64,7 +65,7 @@ pub fn target_at(cx: &Context, file: FileId, offset: usize) -> Option<Target> {
     let source = cx.ws.file(file);
     match &source.doc {
         // Listing a big manifest's every id took longer than the rest of a hover.
-        Document::Manifest(doc) if !source.tree.anchored => pick(&manifest_occurrences_near(doc, offset), offset),
+        Document::Manifest(doc) if !source.tree().anchored => pick(&manifest_occurrences_near(doc, offset), offset),
         _ => pick(&occurrences(source), offset),
     }
 }
@@ -128,7 +129,7 @@ fn use_case_occurrences(uc: &UseCaseDecl, out: &mut Vec<Target>) {
     for (key, value) in &uc.attributes {
         push(out, TargetKind::Attribute, key, false);
         let kind = TargetKind::Value {
-            attribute: key.value.clone(),
+            attribute: key.value.to_string(),
         };
         push(out, kind, value, false);
     }
@@ -149,7 +150,7 @@ fn policy_occurrences(doc: &PolicyDoc, out: &mut Vec<Target>) {
     for a in &doc.attributes {
         push(out, TargetKind::Attribute, &a.id, true);
         let value = TargetKind::Value {
-            attribute: a.id.value.clone(),
+            attribute: a.id.value.to_string(),
         };
         push_all(out, value.clone(), &a.values, true);
         if let Some(default) = &a.default {
@@ -175,7 +176,7 @@ fn policy_occurrences(doc: &PolicyDoc, out: &mut Vec<Target>) {
         for clause in &r.when {
             push(out, TargetKind::Attribute, &clause.attribute, false);
             let value = TargetKind::Value {
-                attribute: clause.attribute.value.clone(),
+                attribute: clause.attribute.value.to_string(),
             };
             push_all(out, value, &clause.values, false);
         }
@@ -183,22 +184,22 @@ fn policy_occurrences(doc: &PolicyDoc, out: &mut Vec<Target>) {
     }
 }
 
-fn push(out: &mut Vec<Target>, kind: TargetKind, id: &Spanned<String>, declaration: bool) {
+fn push(out: &mut Vec<Target>, kind: TargetKind, id: &Spanned<CompactStr>, declaration: bool) {
     out.push(Target {
         kind,
         range: id.range,
-        name: id.value.clone(),
+        name: id.value.to_string(),
         declaration,
     });
 }
 
-fn push_all(out: &mut Vec<Target>, kind: TargetKind, ids: &[Spanned<String>], declaration: bool) {
+fn push_all(out: &mut Vec<Target>, kind: TargetKind, ids: &[Spanned<CompactStr>], declaration: bool) {
     for id in ids {
         push(out, kind.clone(), id, declaration);
     }
 }
 
-fn push_opt(out: &mut Vec<Target>, kind: TargetKind, id: Option<&Spanned<String>>) {
+fn push_opt(out: &mut Vec<Target>, kind: TargetKind, id: Option<&Spanned<CompactStr>>) {
     if let Some(id) = id {
         push(out, kind, id, false);
     }
@@ -305,7 +306,12 @@ impl<'c> Resolver<'c> {
                 .ws
                 .file(self.file)
                 .policy()
-                .map(|doc| own_declarations(doc, kind).iter().map(|id| id.value.clone()).collect())
+                .map(|doc| {
+                    own_declarations(doc, kind)
+                        .iter()
+                        .map(|id| id.value.to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -326,7 +332,7 @@ fn names<'p>(policy: &'p ResolvedPolicy, kind: &TargetKind) -> Option<(&'p [Stri
 }
 
 /// The ids a policy document declares of `kind`, indexed as its lists are.
-fn own_declarations<'d>(doc: &'d PolicyDoc, kind: &TargetKind) -> Vec<&'d Spanned<String>> {
+fn own_declarations<'d>(doc: &'d PolicyDoc, kind: &TargetKind) -> Vec<&'d Spanned<CompactStr>> {
     match kind {
         TargetKind::Category => doc.categories.iter().map(|d| &d.id).collect(),
         TargetKind::Attribute => doc.attributes.iter().map(|d| &d.id).collect(),

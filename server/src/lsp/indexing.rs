@@ -24,7 +24,7 @@ pub fn read_uris(uris: Vec<Uri>) -> Vec<Read> {
             let path = uri.to_file_path();
             let ours = path.filter(|p| crate::workspace::FileKind::of_path(&p.to_string_lossy()).is_some());
             let text = ours.and_then(|path| match crate::discover::read_file(&path) {
-                Ok(bytes) => Some(crate::text::decode(&bytes).0.into_owned()),
+                Ok(bytes) => Some(crate::text::decode_owned(bytes).0),
                 Err(e) => {
                     eprintln!("charter: skipping `{}`: {e}", path.display());
                     None
@@ -59,7 +59,7 @@ pub fn read_tree(roots: &[PathBuf], extra: &[PathBuf]) -> Vec<Read> {
             match read {
                 Ok((bytes, absolute)) => {
                     let uri = Uri::from_file_path(&absolute)?;
-                    let text = crate::text::decode(&bytes).0.into_owned();
+                    let text = crate::text::decode_owned(bytes).0;
                     Some((uri, absolute.to_string_lossy().into_owned(), Some(text)))
                 }
                 Err(e) => {
@@ -85,7 +85,12 @@ pub async fn load(state: &Arc<State>, read: Vec<Read>, epoch: Option<u64>) {
     let parsed = tokio::task::spawn_blocking(move || {
         parallel_map(jobs, |_, (id, text)| -> (FileId, Disk) {
             let entry = files.entry(id);
-            let parsed = text.map(|text| Arc::new(SourceFile::parse(id, entry.path(), text, entry.kind, false)));
+            // Files from disk are not open (the session keeps an open document's text over
+            // the disk's): their trees go, see `SourceFile::tree`.
+            let parsed = text.map(|text| {
+                let file = SourceFile::parse(id, entry.path(), text, entry.kind, false);
+                Arc::new(file.without_tree())
+            });
             (id, parsed)
         })
     })

@@ -138,9 +138,12 @@ impl Builder {
             match splice {
                 Some(splice) => self.ws.splice_text(*file, text, *splice),
                 // A document opened with the text the workspace just parsed (from disk) is not
-                // parsed twice; text decoded from invalid UTF-8 on disk is, to drop the
-                // diagnostic about the disk's bytes.
-                None if self.parsed(*file, &text) => {}
+                // lowered twice, but gets back the tree indexing dropped, here rather than in
+                // the first request that reads it; text decoded from invalid UTF-8 on disk is
+                // parsed again, to drop the diagnostic about the disk's bytes.
+                None if self.parsed(*file, &text) => {
+                    self.ws.file(*file).tree();
+                }
                 None => self.ws.set_text(*file, text),
             }
         }

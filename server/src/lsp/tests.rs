@@ -599,6 +599,50 @@ async fn document_symbols_are_answered() {
     client.finish().await;
 }
 
+/// Indexing keeps no YAML tree of a file that is not open: opening it with the text already
+/// read from disk must bring back everything that reads one (the outline, completion, an edit
+/// re-parsing part of the file).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_read_by_the_index_then_opened_has_its_outline_completion_and_edits() {
+    let dir = TempDir::new("reopened");
+    dir.write("acme.policy.yaml", ACME_POLICY);
+    let manifest = dir.write("bot.usecases.yaml", ACME_BOT);
+    let root = Uri::from_file_path(&dir.0).unwrap();
+    let (mut client, _) = Client::start(json!({ "workspaceFolders": [{ "uri": root, "name": "ws" }] })).await;
+    client.wait_indexed().await;
+    client.open(&manifest, ACME_BOT).await;
+    let before = client.publish_version(&manifest, 1).await.diagnostics.len();
+    let symbols: Option<DocumentSymbolResponse> = client
+        .ok(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": manifest } }),
+        )
+        .await;
+    let Some(DocumentSymbolResponse::Nested(symbols)) = symbols else {
+        panic!("nested symbols expected: {symbols:?}")
+    };
+    let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["acme-bot", "blue-team", "logged-team"]);
+    // The manifest's symbol spans its whole `manifest: acme-bot` entry, which only the tree knows.
+    assert_eq!(symbols[0].range, range(0, 0, 0, 18));
+
+    // `logged-team`'s `safeguards: [audit-log]` (line 7) loses its value, then gets it back.
+    let edit = |text: &str, from: u32, to: u32| json!([{ "range": range(7, from, 7, to), "text": text }]);
+    client.change(&manifest, 2, edit("", 17, 26)).await;
+    let missing = client.publish_version(&manifest, 2).await;
+    assert_eq!(missing.diagnostics.len(), before + 1, "{missing:?}");
+    let completion: Option<CompletionResponse> = client.ok("textDocument/completion", at(&manifest, 7, 17)).await;
+    let items = match completion {
+        Some(CompletionResponse::Array(items)) => items,
+        Some(CompletionResponse::List(list)) => list.items,
+        None => Vec::new(),
+    };
+    assert!(items.iter().any(|i| i.label == "audit-log"), "{items:?}");
+    client.change(&manifest, 3, edit("audit-log", 17, 17)).await;
+    assert_eq!(client.publish_version(&manifest, 3).await.diagnostics.len(), before);
+    client.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_actions_are_answered() {
     let (mut client, _dir, uri) = with_bot().await;

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
 use crate::model::keys::{Keys, names};
 use crate::model::{Date, PolicyRef, Spanned, is_valid_category_id, is_valid_id};
@@ -49,7 +50,7 @@ impl Owner {
 /// asked) the other keys in source order.
 pub(crate) struct Fields {
     known: Vec<(&'static str, Entry)>,
-    pub extra: Vec<(Spanned<String>, NodeId)>,
+    pub extra: Vec<(Spanned<CompactStr>, NodeId)>,
 }
 
 impl Fields {
@@ -69,7 +70,7 @@ pub(crate) enum Extra {
 
 /// The items of a "scalar or list of scalars" value that are sound.
 pub(crate) struct Scalars {
-    pub items: Vec<Spanned<String>>,
+    pub items: Vec<Spanned<CompactStr>>,
     /// The whole value (the scalar, or the list).
     pub range: TextRange,
     /// Whether an item was left out after a diagnostic; callers then skip their own "empty list"
@@ -206,7 +207,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `unknown-key` at a key: the nearest valid key as a fix, else the list of valid keys.
-    pub fn unknown_key(&mut self, key: &Spanned<String>, owner: &Owner, valid: &[&str]) {
+    pub fn unknown_key(&mut self, key: &Spanned<CompactStr>, owner: &Owner, valid: &[&str]) {
         let head = format!("unknown key {} in {}", quote(&key.value), owner.name);
         match did_you_mean(&key.value, valid.iter().copied()) {
             Some(best) => self.report_with_fix(
@@ -227,10 +228,10 @@ impl<'a> Lowerer<'a> {
     pub fn first_occurrence(
         &mut self,
         seen: &mut HashMap<String, TextRange>,
-        id: &Spanned<String>,
+        id: &Spanned<CompactStr>,
         message: impl FnOnce() -> String,
     ) -> bool {
-        match seen.get(&id.value) {
+        match seen.get(id.value.as_str()) {
             Some(&first) => {
                 let related = format!("first occurrence of {}", quote(&id.value));
                 let diag =
@@ -239,7 +240,7 @@ impl<'a> Lowerer<'a> {
                 false
             }
             None => {
-                seen.insert(id.value.clone(), id.range);
+                seen.insert(id.value.to_string(), id.range);
                 true
             }
         }
@@ -312,7 +313,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A map key as text. Keys that are maps or lists, or null, are `wrong-type`.
-    pub fn key(&mut self, entry: Entry, owner: &Owner) -> Option<Spanned<String>> {
+    pub fn key(&mut self, entry: Entry, owner: &Owner) -> Option<Spanned<CompactStr>> {
         match self.kind(entry.key) {
             NodeKind::Scalar(s) if !s.is_null() => Some(Spanned::new(s.text.clone(), self.range(entry.key))),
             _ => {
@@ -324,19 +325,19 @@ impl<'a> Lowerer<'a> {
 
     /// Scalar keys, each once: a repeated key is a `yaml-syntax` error (YAML forbids it) and only
     /// the first is kept.
-    pub fn distinct_keys(&mut self, entries: &[Entry], owner: &Owner) -> Vec<(Spanned<String>, Entry)> {
+    pub fn distinct_keys(&mut self, entries: &[Entry], owner: &Owner) -> Vec<(Spanned<CompactStr>, Entry)> {
         let mut seen: HashMap<String, TextRange> = HashMap::new();
         let mut keys = Vec::with_capacity(entries.len());
         for &entry in entries {
             let Some(key) = self.key(entry, owner) else {
                 continue;
             };
-            if seen.contains_key(&key.value) {
+            if seen.contains_key(key.value.as_str()) {
                 let message = format!("key {} appears twice in {}; keep one", quote(&key.value), owner.name);
                 self.report(Code::YamlSyntax, key.range, message);
                 continue;
             }
-            seen.insert(key.value.clone(), key.range);
+            seen.insert(key.value.to_string(), key.range);
             keys.push((key, entry));
         }
         keys
@@ -368,7 +369,7 @@ impl<'a> Lowerer<'a> {
         what: &str,
         kind: &str,
         id_kind: IdKind,
-    ) -> Vec<(Spanned<String>, NodeId)> {
+    ) -> Vec<(Spanned<CompactStr>, NodeId)> {
         let expected = format!("a map from {kind} ids to {kind}s");
         let Some(entries) = self.map(node, what, &expected) else {
             return Vec::new();
@@ -398,7 +399,7 @@ impl<'a> Lowerer<'a> {
     // ---- scalars ----
 
     /// A scalar's text (numbers and booleans included: their text is their value).
-    pub fn text(&mut self, node: NodeId, what: &str) -> Option<Spanned<String>> {
+    pub fn text(&mut self, node: NodeId, what: &str) -> Option<Spanned<CompactStr>> {
         match self.kind(node) {
             NodeKind::Scalar(s) if !s.is_null() => Some(Spanned::new(s.text.clone(), self.range(node))),
             _ => {
@@ -419,7 +420,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A required key whose value is an id of `kind` (`policy:`, `manifest:`, a rule's `id:`).
-    pub fn required_id(&mut self, fields: &Fields, key: &str, owner: &Owner, kind: &str) -> Option<Spanned<String>> {
+    pub fn required_id(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        owner: &Owner,
+        kind: &str,
+    ) -> Option<Spanned<CompactStr>> {
         let hint = format!("with the {kind}'s id");
         let entry = self.required(fields, key, owner, &hint)?;
         self.id(entry.value, &owner.field(key), kind)
@@ -449,7 +456,7 @@ impl<'a> Lowerer<'a> {
         owner: &Owner,
         kind: &str,
         seen: &mut HashMap<String, TextRange>,
-    ) -> Option<Spanned<String>> {
+    ) -> Option<Spanned<CompactStr>> {
         let id = self.required_id(fields, "id", owner, kind)?;
         let message = || format!("{kind} id {} is used twice; rename this {kind}", quote(&id.value));
         self.first_occurrence(seen, &id, message).then_some(id)
@@ -485,14 +492,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// An optional text field of `owner`.
-    pub fn opt_text(&mut self, fields: &Fields, key: &str, owner: &Owner) -> Option<Spanned<String>> {
+    pub fn opt_text(&mut self, fields: &Fields, key: &str, owner: &Owner) -> Option<Spanned<CompactStr>> {
         let entry = fields.get(key)?;
         self.text(entry.value, &owner.field(key))
     }
 
     /// `invalid-id` unless `id` follows `id_kind`; the message and fix offer the kebab-case
     /// spelling when there is one.
-    pub fn check_id(&mut self, id: &Spanned<String>, kind: &str, id_kind: IdKind) -> bool {
+    pub fn check_id(&mut self, id: &Spanned<CompactStr>, kind: &str, id_kind: IdKind) -> bool {
         if id_kind.is_valid(&id.value) {
             return true;
         }
@@ -514,7 +521,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A text that must be an id of `kind`.
-    pub fn id(&mut self, node: NodeId, what: &str, kind: &str) -> Option<Spanned<String>> {
+    pub fn id(&mut self, node: NodeId, what: &str, kind: &str) -> Option<Spanned<CompactStr>> {
         let id = self.text(node, what)?;
         self.check_id(&id, kind, IdKind::Plain).then_some(id)
     }
@@ -534,7 +541,7 @@ impl<'a> Lowerer<'a> {
     /// Reports `text` (the value of `what`) as outside `allowed`, offering the nearest one as a
     /// fix. `of` qualifies the list ("its values "), so one message form serves keywords and
     /// attribute values.
-    pub fn not_among(&mut self, code: Code, text: &Spanned<String>, what: &str, allowed: &[&str], of: &str) {
+    pub fn not_among(&mut self, code: Code, text: &Spanned<CompactStr>, what: &str, allowed: &[&str], of: &str) {
         let head = format!("{what} is {}, not one of {of}{}", quote(&text.value), list(allowed));
         match did_you_mean(&text.value, allowed.iter().copied()) {
             Some(best) => self.report_with_fix(code, text.range, format!("{head}; did you mean `{best}`?"), best),
@@ -552,7 +559,7 @@ impl<'a> Lowerer<'a> {
         what: &str,
         item: &str,
         if_empty: &str,
-    ) -> Option<Vec<Spanned<String>>> {
+    ) -> Option<Vec<Spanned<CompactStr>>> {
         let scalars = self.scalars(node, what, item)?;
         if scalars.had_errors {
             return None;

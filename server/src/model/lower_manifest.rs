@@ -44,9 +44,14 @@ const USE_CASE_MAP: &str = "use-case map";
 fn use_cases(lx: &mut Lowerer, node: NodeId) -> Vec<UseCaseDecl> {
     let mut seen = HashMap::new();
     let maps = lx.list_of_maps(node, USE_CASES, USE_CASE_MAP);
-    maps.into_iter()
+    let mut use_cases: Vec<UseCaseDecl> = maps
+        .into_iter()
         .filter_map(|(n, map, entries)| use_case(lx, n, map, entries, &mut seen))
-        .collect()
+        .collect();
+    // Grown by doubling, and kept as long as the file (also when it is not open): up to half
+    // of it would be spare.
+    use_cases.shrink_to_fit();
+    use_cases
 }
 
 /// Lowers some items of `use-cases` on their own, given with their 1-based positions: what
@@ -83,10 +88,7 @@ fn use_case(
     // under the id as written: its references may hold problems of their own.
     let id = lx.item_id(&f, &owner, "use case", seen).or_else(|| {
         let entry = f.get("id")?;
-        Some(Spanned::new(
-            lx.scalar_text(entry.value)?.to_owned(),
-            lx.range(entry.value),
-        ))
+        Some(Spanned::new(lx.scalar_text(entry.value)?.into(), lx.range(entry.value)))
     });
     let summary = lx.opt_text(&f, "summary", &owner);
     let categories = lx
@@ -137,7 +139,7 @@ mod tests {
         (doc, diags)
     }
 
-    fn texts(items: &[Spanned<String>]) -> Vec<&str> {
+    fn texts(items: &[Spanned<crate::compact::CompactStr>]) -> Vec<&str> {
         items.iter().map(|s| s.value.as_str()).collect()
     }
 

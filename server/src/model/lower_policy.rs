@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::lower::{Extra, Fields, IdKind, Lowerer, Owner, quote};
 use crate::model::{
@@ -94,7 +95,7 @@ pub fn lower_policy(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) -> P
 fn declaration_fields(
     lx: &mut Lowerer,
     kind: &str,
-    id: &Spanned<String>,
+    id: &Spanned<CompactStr>,
     node: NodeId,
     keys: keys::Keys,
     expected: &str,
@@ -105,7 +106,7 @@ fn declaration_fields(
     Some((owner, fields))
 }
 
-fn attribute(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> Option<AttributeDecl> {
+fn attribute(lx: &mut Lowerer, id: Spanned<CompactStr>, node: NodeId) -> Option<AttributeDecl> {
     if RESERVED_ATTRIBUTES.contains(&id.value.as_str()) {
         let message = format!(
             "attribute id `{}` is reserved: use cases write attributes next to their `id`, `summary`, `categories` and `safeguards`; rename the attribute",
@@ -150,7 +151,7 @@ fn attribute(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> Option<Attr
 
 /// An attribute's `values`, each once. `None` when the value is malformed as a whole; an empty
 /// list is `invalid-value` (an attribute needs a value for every point).
-fn attribute_values(lx: &mut Lowerer, entry: Entry, owner: &Owner) -> Option<Vec<Spanned<String>>> {
+fn attribute_values(lx: &mut Lowerer, entry: Entry, owner: &Owner) -> Option<Vec<Spanned<CompactStr>>> {
     let what = owner.field("values");
     let scalars = lx.scalars(entry.value, &what, "a value")?;
     if scalars.items.is_empty() && !scalars.had_errors {
@@ -170,12 +171,12 @@ fn attribute_values(lx: &mut Lowerer, entry: Entry, owner: &Owner) -> Option<Vec
     Some(values)
 }
 
-fn safeguard(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> SafeguardDecl {
+fn safeguard(lx: &mut Lowerer, id: Spanned<CompactStr>, node: NodeId) -> SafeguardDecl {
     let (summary, section) = described(lx, "safeguard", &id, node);
     SafeguardDecl { id, summary, section }
 }
 
-fn category(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> CategoryDecl {
+fn category(lx: &mut Lowerer, id: Spanned<CompactStr>, node: NodeId) -> CategoryDecl {
     let (summary, section) = described(lx, "category", &id, node);
     CategoryDecl { id, summary, section }
 }
@@ -184,9 +185,9 @@ fn category(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> CategoryDecl
 fn described(
     lx: &mut Lowerer,
     kind: &str,
-    id: &Spanned<String>,
+    id: &Spanned<CompactStr>,
     node: NodeId,
-) -> (Option<Spanned<String>>, Option<Spanned<String>>) {
+) -> (Option<Spanned<CompactStr>>, Option<Spanned<CompactStr>>) {
     let expected = "a map with `summary` and `section`";
     let keys = if kind == "category" {
         keys::CATEGORY
@@ -199,7 +200,7 @@ fn described(
     (lx.opt_text(&f, "summary", &owner), lx.opt_text(&f, "section", &owner))
 }
 
-fn section(lx: &mut Lowerer, id: Spanned<String>, node: NodeId) -> SectionDecl {
+fn section(lx: &mut Lowerer, id: Spanned<CompactStr>, node: NodeId) -> SectionDecl {
     let mut decl = SectionDecl {
         id,
         title: Localized::default(),
@@ -247,7 +248,7 @@ fn localized(lx: &mut Lowerer, node: NodeId, owner: &Owner, field: &str) -> Loca
                     continue;
                 }
                 if let Some(text) = lx.text(entry.value, &format!("locale `{}` of {what}", locale.value)) {
-                    texts.push((locale.value, text));
+                    texts.push((locale.value.into(), text));
                 }
             }
             Localized(texts)
@@ -296,9 +297,13 @@ pub(crate) fn lower_rule_items(
 fn rules(lx: &mut Lowerer, node: NodeId) -> Vec<RuleDecl> {
     let mut seen = HashMap::new();
     let maps = lx.list_of_maps(node, "`rules`", "rule map");
-    maps.into_iter()
+    let mut rules: Vec<RuleDecl> = maps
+        .into_iter()
         .filter_map(|(n, map, entries)| rule(lx, n, map, entries, &mut seen))
-        .collect()
+        .collect();
+    // Grown by doubling, and kept as long as the file: up to half of it would be spare.
+    rules.shrink_to_fit();
+    rules
 }
 
 fn rule(
@@ -346,7 +351,7 @@ fn rule_safeguards(
     f: &Fields,
     owner: &Owner,
     effect: Option<Effect>,
-) -> Option<Vec<Spanned<String>>> {
+) -> Option<Vec<Spanned<CompactStr>>> {
     let entry = f.get("safeguards");
     match (effect?, entry) {
         (Effect::Require, None) => {
@@ -409,7 +414,7 @@ mod tests {
         format!("policy: acme\nversion: 2025-11-01\n{body}")
     }
 
-    fn texts(items: &[Spanned<String>]) -> Vec<&str> {
+    fn texts(items: &[Spanned<CompactStr>]) -> Vec<&str> {
         items.iter().map(|s| s.value.as_str()).collect()
     }
 

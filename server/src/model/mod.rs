@@ -16,6 +16,7 @@ pub(crate) use lower_manifest::lower_use_case_items;
 pub use lower_policy::lower_policy;
 pub(crate) use lower_policy::lower_rule_items;
 
+use crate::compact::CompactStr;
 use crate::text::TextRange;
 
 /// A value and the range of the YAML node it came from.
@@ -52,9 +53,9 @@ impl Effect {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PolicyDoc {
     /// The `policy:` value.
-    pub id: Option<Spanned<String>>,
+    pub id: Option<Spanned<CompactStr>>,
     pub version: Option<Spanned<Date>>,
-    pub title: Option<Spanned<String>>,
+    pub title: Option<Spanned<CompactStr>>,
     pub extends: Option<Spanned<PolicyRef>>,
     pub default: Option<Spanned<Effect>>,
     pub attributes: Vec<AttributeDecl>,
@@ -69,27 +70,27 @@ pub struct PolicyDoc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttributeDecl {
     /// The attribute's key under `attributes:`.
-    pub id: Spanned<String>,
-    pub summary: Option<Spanned<String>>,
+    pub id: Spanned<CompactStr>,
+    pub summary: Option<Spanned<CompactStr>>,
     /// Values as text (`true` and `"true"` are the same value).
-    pub values: Vec<Spanned<String>>,
-    pub default: Option<Spanned<String>>,
-    pub section: Option<Spanned<String>>,
+    pub values: Vec<Spanned<CompactStr>>,
+    pub default: Option<Spanned<CompactStr>>,
+    pub section: Option<Spanned<CompactStr>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SafeguardDecl {
-    pub id: Spanned<String>,
-    pub summary: Option<Spanned<String>>,
-    pub section: Option<Spanned<String>>,
+    pub id: Spanned<CompactStr>,
+    pub summary: Option<Spanned<CompactStr>>,
+    pub section: Option<Spanned<CompactStr>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionDecl {
-    pub id: Spanned<String>,
+    pub id: Spanned<CompactStr>,
     /// The heading; empty when the section has none.
     pub title: Localized,
-    pub url: Option<Spanned<String>>,
+    pub url: Option<Spanned<CompactStr>>,
     pub text: Localized,
 }
 
@@ -102,7 +103,7 @@ impl SectionDecl {
 
 /// Prose in one or more locales, in the order written: a plain string is stored under `en`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Localized(pub Vec<(String, Spanned<String>)>);
+pub struct Localized(pub Vec<(String, Spanned<CompactStr>)>);
 
 impl Localized {
     /// The text in `locale` (`zh-CN` falls back to `zh`, case ignored), else in `en`, else in
@@ -123,7 +124,7 @@ impl Localized {
 }
 
 impl std::ops::Deref for Localized {
-    type Target = [(String, Spanned<String>)];
+    type Target = [(String, Spanned<CompactStr>)];
 
     fn deref(&self) -> &Self::Target {
         &self.0
@@ -133,26 +134,26 @@ impl std::ops::Deref for Localized {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryDecl {
     /// The dotted category id, as the key under `categories:`.
-    pub id: Spanned<String>,
-    pub summary: Option<Spanned<String>>,
-    pub section: Option<Spanned<String>>,
+    pub id: Spanned<CompactStr>,
+    pub summary: Option<Spanned<CompactStr>>,
+    pub section: Option<Spanned<CompactStr>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhenClause {
-    pub attribute: Spanned<String>,
-    pub values: Vec<Spanned<String>>,
+    pub attribute: Spanned<CompactStr>,
+    pub values: Vec<Spanned<CompactStr>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleDecl {
-    pub id: Spanned<String>,
+    pub id: Spanned<CompactStr>,
     pub effect: Spanned<Effect>,
-    pub categories: Vec<Spanned<String>>,
-    pub safeguards: Vec<Spanned<String>>,
+    pub categories: Vec<Spanned<CompactStr>>,
+    pub safeguards: Vec<Spanned<CompactStr>>,
     pub when: Vec<WhenClause>,
-    pub section: Option<Spanned<String>>,
-    pub summary: Option<Spanned<String>>,
+    pub section: Option<Spanned<CompactStr>>,
+    pub summary: Option<Spanned<CompactStr>>,
     /// The whole rule map, for code actions that edit it.
     pub range: TextRange,
 }
@@ -160,13 +161,13 @@ pub struct RuleDecl {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ManifestDoc {
     /// The `manifest:` value.
-    pub id: Option<Spanned<String>>,
+    pub id: Option<Spanned<CompactStr>>,
     /// The `policy:` value; `None` means the bundled `anthropic-usage`, newest in effect,
     /// unless `policy_key` is set (a malformed value, already reported).
     pub policy: Option<Spanned<PolicyRef>>,
     /// The `policy` key, when present.
     pub policy_key: Option<TextRange>,
-    pub owner: Option<Spanned<String>>,
+    pub owner: Option<Spanned<CompactStr>>,
     pub use_cases: Vec<UseCaseDecl>,
     /// The `use-cases` key, when present (where a list's insertion point goes).
     pub use_cases_key: Option<TextRange>,
@@ -175,14 +176,14 @@ pub struct ManifestDoc {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UseCaseDecl {
-    pub id: Spanned<String>,
-    pub summary: Option<Spanned<String>>,
-    pub categories: Vec<Spanned<String>>,
+    pub id: Spanned<CompactStr>,
+    pub summary: Option<Spanned<CompactStr>>,
+    pub categories: Vec<Spanned<CompactStr>>,
     /// `None` when the key is absent (distinct from an empty list, for code actions).
-    pub safeguards: Option<Spanned<Vec<Spanned<String>>>>,
+    pub safeguards: Option<Spanned<Vec<Spanned<CompactStr>>>>,
     /// Every other key with a scalar value: attributes of the policy, or `unknown-key` once the
     /// policy is known. Keys are checked for id syntax only.
-    pub attributes: Vec<(Spanned<String>, Spanned<String>)>,
+    pub attributes: Vec<(Spanned<CompactStr>, Spanned<CompactStr>)>,
     /// The whole use-case map.
     pub range: TextRange,
 }

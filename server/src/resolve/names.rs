@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::Attribute;
+use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
 use crate::model::{PolicyDoc, Spanned};
 use crate::text::TextRange;
@@ -124,7 +125,7 @@ impl Scope {
         };
         for (i, c) in doc.categories.iter().enumerate() {
             if let Some(first) = self.categories.declare(&c.id.value, decl(c.id.range, i)) {
-                redeclared.push(("category", c.id.value.clone(), c.id.range, first));
+                redeclared.push(("category", c.id.value.to_string(), c.id.range, first));
             }
         }
         for (i, a) in doc.attributes.iter().enumerate() {
@@ -132,17 +133,17 @@ impl Scope {
                 continue;
             }
             if let Some(first) = self.attribute_names.declare(&a.id.value, decl(a.id.range, i)) {
-                redeclared.push(("attribute", a.id.value.clone(), a.id.range, first));
+                redeclared.push(("attribute", a.id.value.to_string(), a.id.range, first));
                 continue;
             }
-            let values: Vec<String> = a.values.iter().map(|v| v.value.clone()).collect();
+            let values: Vec<String> = a.values.iter().map(|v| v.value.to_string()).collect();
             let default = a
                 .default
                 .as_ref()
                 .and_then(|d| values.iter().position(|v| *v == d.value))
                 .unwrap_or(0) as u32;
             self.attributes.push(AttributeScope {
-                name: a.id.value.clone(),
+                name: a.id.value.to_string(),
                 decl: decl(a.id.range, i),
                 values,
                 default,
@@ -150,19 +151,19 @@ impl Scope {
         }
         for (i, s) in doc.safeguards.iter().enumerate() {
             if let Some(first) = self.safeguards.declare(&s.id.value, decl(s.id.range, i)) {
-                redeclared.push(("safeguard", s.id.value.clone(), s.id.range, first));
+                redeclared.push(("safeguard", s.id.value.to_string(), s.id.range, first));
             }
         }
         for (i, s) in doc.sections.iter().enumerate() {
             if let Some(first) = self.sections.declare(&s.id.value, decl(s.id.range, i)) {
-                redeclared.push(("section", s.id.value.clone(), s.id.range, first));
+                redeclared.push(("section", s.id.value.to_string(), s.id.range, first));
             }
         }
         for (i, r) in doc.rules.iter().enumerate() {
             if let Some(first) = self.rules.declare(&r.id.value, decl(r.id.range, i))
                 && first.layer != layer
             {
-                redeclared.push(("rule", r.id.value.clone(), r.id.range, first));
+                redeclared.push(("rule", r.id.value.to_string(), r.id.range, first));
             }
         }
     }
@@ -274,7 +275,7 @@ impl Scope {
 pub fn unknown_reference<'a>(
     code: Code,
     what: &str,
-    reference: &Spanned<String>,
+    reference: &Spanned<CompactStr>,
     context: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
@@ -301,7 +302,7 @@ pub fn unknown_reference<'a>(
 }
 
 /// `unknown-value`: a value outside an attribute's declared values.
-pub fn unknown_value(attribute: &str, values: &[String], value: &Spanned<String>, context: &str) -> Diagnostic {
+pub fn unknown_value(attribute: &str, values: &[String], value: &Spanned<CompactStr>, context: &str) -> Diagnostic {
     let near = did_you_mean(&value.value, values.iter().map(String::as_str));
     let hint = match near {
         Some(n) => format!("did you mean `{n}`?"),

@@ -19,7 +19,10 @@ use std::ops::ControlFlow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span};
 
+use std::borrow::Cow;
+
 use super::tree::{Entry, Node, NodeId, NodeKind, Scalar, ScalarStyle, Tree};
+use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::text::TextRange;
 
@@ -219,7 +222,9 @@ impl<'t> Builder<'t> {
         self.close_all(at);
     }
 
-    fn finish(self) -> ParseOutput {
+    fn finish(mut self) -> ParseOutput {
+        // The arena doubled as it grew; the tree is kept as long as its file.
+        self.nodes.shrink_to_fit();
         ParseOutput {
             tree: Tree {
                 nodes: self.nodes,
@@ -236,7 +241,13 @@ impl<'t> Builder<'t> {
             Event::DocumentStart(_) => self.document_start(span),
             Event::StreamEnd => ControlFlow::Break(()),
             Event::Scalar(value, style, anchor, tag) => {
-                self.scalar(value.into_owned(), style, anchor, tag.is_some(), span);
+                // saphyr's scanner reserves over a hundred bytes for every plain scalar: a
+                // short one is copied inline, and a long one's buffer loses the spare capacity.
+                let text = match value {
+                    Cow::Borrowed(text) => CompactStr::new(text),
+                    Cow::Owned(text) => CompactStr::from(text),
+                };
+                self.scalar(text, style, anchor, tag.is_some(), span);
                 ControlFlow::Continue(())
             }
             Event::Alias(anchor) => {
@@ -283,7 +294,7 @@ impl<'t> Builder<'t> {
 
     // ----- nodes -------------------------------------------------------------------------------
 
-    fn scalar(&mut self, text: String, style: SaphyrStyle, anchor: usize, tagged: bool, span: Span) {
+    fn scalar(&mut self, text: CompactStr, style: SaphyrStyle, anchor: usize, tagged: bool, span: Span) {
         let has_properties = anchor > 0 || tagged;
         let range = self.scalar_range(&text, style, has_properties, span);
         if let Some(skip) = &mut self.skip {

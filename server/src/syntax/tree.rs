@@ -1,6 +1,7 @@
 //! The YAML tree the rest of the engine reads. Nodes live in one arena; every node keeps the
 //! byte range of its text. Aliases point at the anchored node instead of copying it.
 
+use crate::compact::CompactStr;
 use crate::text::TextRange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,7 +19,7 @@ pub enum ScalarStyle {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar {
     /// The scalar's value after YAML unescaping and folding.
-    pub text: String,
+    pub text: CompactStr,
     pub style: ScalarStyle,
 }
 

@@ -8,7 +8,7 @@ mod reparse;
 pub use bundled::{BUNDLED_PREFIX, bundled_files};
 pub use registry::{Registry, Resolved};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{ManifestDoc, PolicyDoc, lower_manifest, lower_policy};
@@ -58,12 +58,16 @@ pub struct SourceFile {
     pub bundled: bool,
     /// Deleted: kept only so that its id stays valid.
     pub removed: bool,
-    pub tree: Tree,
+    /// The YAML tree, which only the editor's features on an open document read (completion,
+    /// the outline, a partial re-parse). A file indexed from disk drops it once lowered, as it
+    /// is bigger than text and document together (a 100,000-line manifest: 12.4 MiB against
+    /// 7.5, `cargo bench --bench memory`); [`tree`](Self::tree) parses it again when asked.
+    tree: OnceLock<Tree>,
     pub doc: Document,
     /// `yaml-syntax` and the structural diagnostics of lowering.
     pub diagnostics: Vec<Diagnostic>,
     /// How many items of `use-cases` write each id, for `reparse`; built on its first use.
-    item_ids: std::sync::OnceLock<reparse::ItemIds>,
+    item_ids: OnceLock<reparse::ItemIds>,
 }
 
 impl SourceFile {
@@ -83,11 +87,30 @@ impl SourceFile {
             kind,
             bundled,
             removed: false,
-            tree: parsed.tree,
+            tree: OnceLock::from(parsed.tree),
             doc,
             diagnostics,
-            item_ids: std::sync::OnceLock::new(),
+            item_ids: OnceLock::new(),
         }
+    }
+
+    /// The file without its tree, as the workspace keeps a file that is not open: the text,
+    /// the document and the diagnostics are what checking and the cross-file features read.
+    pub fn without_tree(mut self) -> Self {
+        self.tree = OnceLock::new();
+        self
+    }
+
+    /// The YAML tree of the text, parsed again if it was dropped (and kept from then on, by
+    /// every workspace sharing this file: a request on a file that is not open pays once).
+    pub fn tree(&self) -> &Tree {
+        self.tree.get_or_init(|| {
+            // A file too large to parse has the empty tree it was given.
+            if self.text.len() > MAX_FILE_BYTES {
+                return Tree::default();
+            }
+            parse(&self.text, &Limits::default()).tree
+        })
     }
 
     /// A file over [`MAX_FILE_BYTES`], left unparsed: an empty document and one `yaml-syntax`
@@ -197,7 +220,9 @@ impl Workspace {
     }
 
     /// Puts a file parsed elsewhere (with this `id`) in its place; ids between the last one
-    /// and `id` are filled with `absent` files.
+    /// and `id` are filled with `absent` files. Its last good parse becomes the file itself
+    /// or none: an older one would be a second copy of a file nobody is typing in (that is
+    /// what [`set_text`](Self::set_text) and [`splice_text`](Self::splice_text) keep one for).
     pub fn put(&mut self, id: FileId, file: Arc<SourceFile>, absent: impl Fn(FileId) -> SourceFile) {
         let slot = id.0 as usize;
         while self.files.len() < slot {
@@ -209,9 +234,7 @@ impl Workspace {
             self.last_good.push(good);
         } else {
             self.files[slot] = file;
-            if good.is_some() {
-                self.last_good[slot] = good;
-            }
+            self.last_good[slot] = good;
         }
     }
 

@@ -43,7 +43,7 @@ impl Registry {
             let (Some(id), Some(version)) = (&doc.id, &doc.version) else {
                 continue;
             };
-            let versions = registry.versions.entry(id.value.clone()).or_default();
+            let versions = registry.versions.entry(id.value.to_string()).or_default();
             match versions.iter().find(|(d, _)| *d == version.value) {
                 Some(&(_, first)) if ws.file(file).bundled && !ws.file(first).bundled => {
                     registry.replaced.push((first, file));

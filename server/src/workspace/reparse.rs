@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::SourceFile;
+use crate::compact::CompactStr;
 use crate::diagnostic::FileId;
 use crate::model::{ManifestDoc, RuleDecl, Spanned, UseCaseDecl, WhenClause, lower_rule_items, lower_use_case_items};
 use crate::syntax::NodeKind;
@@ -91,7 +92,7 @@ impl ItemIds {
 /// The plan for `splice` (old text of `file` → `text`), or `None` when a splice is not safe
 /// and the caller must parse the whole text.
 pub(super) fn plan(file: &SourceFile, text: &str, splice: Splice) -> Option<Plan> {
-    let tree = &file.tree;
+    let tree = file.tree();
     // Once replaced nodes make up half the arena (and are not just a few), a full parse
     // compacts it.
     let compact = tree.garbage > tree.len().max(MIN_COMPACTION) / 2;
@@ -191,23 +192,24 @@ pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan)
     }
     let count = items.len();
     let first = items.start;
-    file.tree
-        .replace_items(&[root, seq], items, part, region.start, region.end, delta);
-    let new_items: Vec<(usize, NodeId)> = file.tree.items(seq).unwrap_or_default()[first..first + count]
+    // A plan was made from the tree, so it is there.
+    let tree = file.tree.get_mut().expect("planned from the tree");
+    tree.replace_items(&[root, seq], items, part, region.start, region.end, delta);
+    let new_items: Vec<(usize, NodeId)> = tree.items(seq).unwrap_or_default()[first..first + count]
         .iter()
         .enumerate()
         .map(|(k, &node)| (first + k + 1, node))
         .collect();
     match &mut file.doc {
         super::Document::Manifest(doc) => {
-            let decls = lower_use_case_items(&file.tree, id, &new_items, &mut file.diagnostics);
+            let decls = lower_use_case_items(tree, id, &new_items, &mut file.diagnostics);
             let from = doc.use_cases.partition_point(|u| u.range.start < region.start);
             let to = doc.use_cases.partition_point(|u| u.range.start < region.end);
             shift_doc(doc, region.end, delta);
             doc.use_cases.splice(from..to, decls);
         }
         super::Document::Policy(doc) => {
-            let decls = lower_rule_items(&file.tree, id, &new_items, &mut file.diagnostics);
+            let decls = lower_rule_items(tree, id, &new_items, &mut file.diagnostics);
             let from = doc.rules.partition_point(|r| r.range.start < region.start);
             let to = doc.rules.partition_point(|r| r.range.start < region.end);
             // `rules` is the last key: nothing but the rules after the edit moves.
@@ -222,7 +224,7 @@ pub(super) fn apply(file: &mut SourceFile, id: FileId, text: String, plan: Plan)
 
 fn shift_rule(rule: &mut RuleDecl, from: usize, delta: isize) {
     let shift = |r: &mut TextRange| *r = r.shifted(from, delta);
-    let spanned = |s: &mut Spanned<String>| shift(&mut s.range);
+    let spanned = |s: &mut Spanned<CompactStr>| shift(&mut s.range);
     spanned(&mut rule.id);
     shift(&mut rule.effect.range);
     rule.categories.iter_mut().for_each(spanned);
@@ -239,7 +241,7 @@ fn shift_rule(rule: &mut RuleDecl, from: usize, delta: isize) {
 /// Moves a manifest's offsets at or after `from` by `delta`.
 fn shift_doc(doc: &mut ManifestDoc, from: usize, delta: isize) {
     let shift = |r: &mut TextRange| *r = r.shifted(from, delta);
-    let spanned = |s: &mut Spanned<String>| shift(&mut s.range);
+    let spanned = |s: &mut Spanned<CompactStr>| shift(&mut s.range);
     doc.id.iter_mut().for_each(spanned);
     doc.owner.iter_mut().for_each(spanned);
     doc.policy.iter_mut().for_each(|p| shift(&mut p.range));
@@ -254,7 +256,7 @@ fn shift_doc(doc: &mut ManifestDoc, from: usize, delta: isize) {
 
 fn shift_use_case(uc: &mut UseCaseDecl, from: usize, delta: isize) {
     let shift = |r: &mut TextRange| *r = r.shifted(from, delta);
-    let spanned = |s: &mut Spanned<String>| shift(&mut s.range);
+    let spanned = |s: &mut Spanned<CompactStr>| shift(&mut s.range);
     spanned(&mut uc.id);
     uc.summary.iter_mut().for_each(spanned);
     uc.categories.iter_mut().for_each(spanned);
@@ -370,10 +372,10 @@ mod tests {
     ) -> bool {
         let (start, end, inserted) = edit;
         text.replace_range(start..end, inserted);
-        let garbage = ws.file(file).tree.garbage;
+        let garbage = ws.file(file).tree().garbage;
         ws.splice_text(file, text.clone(), Splice::edit(start, end - start, inserted.len()));
-        *spliced += usize::from(ws.file(file).tree.garbage > garbage);
-        !ws.file(file).is_well_formed() || ws.file(file).tree.anchored
+        *spliced += usize::from(ws.file(file).tree().garbage > garbage);
+        !ws.file(file).is_well_formed() || ws.file(file).tree().anchored
     }
 
     /// Thousands of random edits, each applied both by splicing and by parsing the whole new
@@ -405,7 +407,7 @@ mod tests {
                 let (got, want) = (ws.file(file), fresh.file(f));
                 let context = format!("after an edit at {start}..{end} with {inserted:?}, text:\n{text}");
                 assert_eq!(got.text, want.text);
-                assert_eq!(shape(&got.tree), shape(&want.tree), "{context}");
+                assert_eq!(shape(got.tree()), shape(want.tree()), "{context}");
                 assert_eq!(got.manifest(), want.manifest(), "{context}");
                 let sorted = |f: &super::SourceFile| {
                     let mut d = f.diagnostics.clone();
@@ -469,7 +471,7 @@ mod tests {
                 let f = fresh.add("p.policy.yaml".into(), text.clone(), FileKind::Policy, false);
                 let (got, want) = (ws.file(file), fresh.file(f));
                 let context = format!("after an edit at {start}..{end} with {inserted:?}, text:\n{text}");
-                assert_eq!(shape(&got.tree), shape(&want.tree), "{context}");
+                assert_eq!(shape(got.tree()), shape(want.tree()), "{context}");
                 assert_eq!(got.policy(), want.policy(), "{context}");
                 let sorted = |f: &super::SourceFile| {
                     let mut d = f.diagnostics.clone();
@@ -503,7 +505,7 @@ mod tests {
             before,
             "copied although unshared"
         );
-        assert!(ws.file(file).tree.garbage > 0, "the edit took the partial path");
+        assert!(ws.file(file).tree().garbage > 0, "the edit took the partial path");
 
         let snapshot = ws.clone();
         edit(&mut ws, "d");

@@ -77,7 +77,7 @@ pub fn cursor_near(source: &SourceFile, offset: usize) -> Option<Cursor> {
         return None; // as `cursor_with` answers (also past the end)
     }
     let line_start = line_start_of(text, offset);
-    let skip = skippable(text, &source.tree, first_error(source), line_start);
+    let skip = skippable(text, source.tree(), first_error(source), line_start);
     cursor_with(text, offset, skip, true)
 }
 
@@ -1150,7 +1150,7 @@ mod tests {
                 offsets += 1;
                 if let Some(before) = text.get(..offset) {
                     let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-                    skipped += usize::from(skippable(&text, &source.tree, first_error(source), line_start).is_some());
+                    skipped += usize::from(skippable(&text, source.tree(), first_error(source), line_start).is_some());
                 }
                 assert_eq!(
                     cursor_near(source, offset),
