@@ -124,20 +124,7 @@ fn book_target(root: &Path, editor: &str, target: &str) -> String {
     if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
         return target.to_owned();
     }
-    let (path, anchor) = match target.split_once('#') {
-        Some((p, a)) => (p, format!("#{a}")),
-        None => (target, String::new()),
-    };
-    let mut parts: Vec<&str> = vec!["editors", editor];
-    for part in path.split('/') {
-        match part {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            part => parts.push(part),
-        }
-    }
+    let (parts, anchor) = charter::cli::explain_code::resolve_relative(&["editors", editor], target);
     if let ["editors", other, "README.md"] = parts.as_slice()
         && EDITORS.contains(other)
     {

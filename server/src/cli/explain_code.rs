@@ -104,19 +104,15 @@ fn links(line: &str, base: &str) -> String {
     out
 }
 
-fn absolute(target: &str, base: &str) -> String {
-    if target.contains("://") || target.starts_with("mailto:") {
-        return target.to_owned();
-    }
+/// A relative link `target` (`../verdicts.md#conflicts`) resolved against the folder `from`
+/// (as path segments): the segments it leads to, and its `#anchor` (or nothing). The book's
+/// pages and the generated editor pages of `cargo xtask docs` resolve links this one way.
+pub fn resolve_relative<'a>(from: &[&'a str], target: &'a str) -> (Vec<&'a str>, String) {
     let (path, anchor) = match target.split_once('#') {
         Some((path, anchor)) => (path, format!("#{anchor}")),
         None => (target, String::new()),
     };
-    if path.is_empty() {
-        return anchor;
-    }
-    // Pages live in `codes/`; resolve `..` and `.` against it.
-    let mut parts: Vec<&str> = vec!["codes"];
+    let mut parts = from.to_vec();
     for part in path.split('/') {
         match part {
             ".." => {
@@ -125,6 +121,17 @@ fn absolute(target: &str, base: &str) -> String {
             "." | "" => {}
             part => parts.push(part),
         }
+    }
+    (parts, anchor)
+}
+
+fn absolute(target: &str, base: &str) -> String {
+    if target.contains("://") || target.starts_with("mailto:") {
+        return target.to_owned();
+    }
+    let (parts, anchor) = resolve_relative(&["codes"], target);
+    if parts == ["codes"] {
+        return anchor; // an anchor on the page itself
     }
     let joined = parts.join("/");
     let joined = match joined.strip_suffix(".md") {
