@@ -23,14 +23,7 @@ source "$root/tests/editors/debian.sh"
 started=$SECONDS
 DEBIAN_NO_RECOMMENDS=1 debian_install "$label" tmux zsh fish
 
-if [ -n "${CHARTER:-}" ]; then
-  charter="$CHARTER"
-else
-  target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$root/$target" ;; esac
-  charter="$target/debug/charter"
-  (cd "$root" && cargo build --quiet --bin charter)
-fi
+charter="$(charter_binary "$root")"
 
 work="$(mktemp -d)"
 sock="$work/tmux.sock"

@@ -16,14 +16,7 @@ source "$here/lib.sh"
 source "$root/tests/editors/debian.sh"
 DEBIAN_NO_RECOMMENDS=1 debian_install "$label" groff-base man-db
 
-if [ -n "${CHARTER:-}" ]; then
-  charter="$CHARTER"
-else
-  target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$root/$target" ;; esac
-  charter="$target/debug/charter"
-  (cd "$root" && cargo build --quiet --bin charter)
-fi
+charter="$(charter_binary "$root")"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work" || true' EXIT
