@@ -45,14 +45,25 @@ pub fn lower_policy(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) -> P
     let f = lx.fields(entries, keys::POLICY, &owner, Extra::Report);
 
     doc.id = lx.required_id(&f, "policy", &owner, "policy");
-    doc.version = lx
-        .required(
-            &f,
-            "version",
-            &owner,
-            "with the date this version takes effect (YYYY-MM-DD)",
-        )
-        .and_then(|e| lx.date(e.value, &owner.field("version")));
+    let version = lx.required(
+        &f,
+        "version",
+        &owner,
+        "with the date this version takes effect (YYYY-MM-DD)",
+    );
+    let reported = lx.diags.len();
+    doc.version = version.and_then(|e| lx.date(e.value, &owner.field("version")));
+    // A version that is not a date: the rest of the policy is still checked, but nothing can
+    // name it by `id@version` until it is fixed.
+    if let (Some(id), Some(d)) = (&doc.id, lx.diags.get_mut(reported))
+        && doc.version.is_none()
+        && d.code == Code::InvalidValue
+    {
+        d.message.push_str(&format!(
+            "; until then policy `{}` cannot be referenced as `{}@…`",
+            id.value, id.value
+        ));
+    }
     doc.title = lx.opt_text(&f, "title", &owner);
     doc.extends = f
         .get("extends")
@@ -804,7 +815,7 @@ rules:
         let d = only(src, &diags, Code::InvalidValue, "2025-02-29");
         assert_eq!(
             d.message,
-            "`version` is `2025-02-29`, not a date; write it as YYYY-MM-DD"
+            "`version` is `2025-02-29`, not a date; write it as YYYY-MM-DD; until then policy `acme` cannot be referenced as `acme@…`"
         );
         assert_eq!(doc.version, None);
     }

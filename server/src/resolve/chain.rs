@@ -18,36 +18,56 @@ pub enum ChainError {
 
 /// The chain of `file`, root base first.
 pub fn follow_chain(ws: &Workspace, registry: &Registry, file: FileId, today: Date) -> Result<Vec<FileId>, ChainError> {
-    let mut chain = vec![file];
+    let (chain, errors) = follow_chain_partly(ws, registry, file, today);
+    match errors.into_iter().next() {
+        Some(error) => Err(error),
+        None => Ok(chain),
+    }
+}
+
+/// The chain of `file` as far as it can be followed, root base first (`file` last), with what
+/// stopped or spoiled it. A policy without a usable id or version is still followed through
+/// its `extends`; an `extends` that does not resolve, or a loop, ends the chain there. The
+/// chain holds only policy files, so its names can be resolved even when it is broken.
+pub fn follow_chain_partly(
+    ws: &Workspace,
+    registry: &Registry,
+    file: FileId,
+    today: Date,
+) -> (Vec<FileId>, Vec<ChainError>) {
+    let mut chain = Vec::new();
+    let mut errors = Vec::new();
     let mut current = file;
     loop {
-        let doc = ws
-            .file(current)
-            .policy()
-            .ok_or(ChainError::Incomplete { file: current })?;
+        let Some(doc) = ws.file(current).policy() else {
+            errors.push(ChainError::Incomplete { file: current });
+            break;
+        };
+        chain.push(current);
         if doc.id.is_none() || doc.version.is_none() {
-            return Err(ChainError::Incomplete { file: current });
+            errors.push(ChainError::Incomplete { file: current });
         }
         let Some(extends) = &doc.extends else { break };
         let base = match registry.resolve(&extends.value, today) {
             Resolved::Found(base) => base,
             resolved => {
-                return Err(ChainError::UnknownBase {
+                errors.push(ChainError::UnknownBase {
                     file: current,
                     resolved,
                 });
+                break;
             }
         };
         if let Some(at) = chain.iter().position(|&f| f == base) {
-            return Err(ChainError::Cycle {
+            errors.push(ChainError::Cycle {
                 files: chain[at..].to_vec(),
             });
+            break;
         }
-        chain.push(base);
         current = base;
     }
     chain.reverse();
-    Ok(chain)
+    (chain, errors)
 }
 
 impl ChainError {

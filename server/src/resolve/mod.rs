@@ -9,7 +9,7 @@ mod chain;
 mod names;
 mod rules;
 
-pub use chain::{ChainError, follow_chain, unknown_policy};
+pub use chain::{ChainError, follow_chain, follow_chain_partly, unknown_policy};
 pub use names::{Decl, Scope, unknown_reference, unknown_value};
 
 use crate::analysis::{Analysis, Categories, Layer, Model};
@@ -53,7 +53,8 @@ pub fn policy_name(ws: &Workspace, file: FileId) -> String {
 }
 
 /// Resolves the policy in `file` as the top of its chain. The diagnostics are the top file's
-/// chain and reference problems; `Err` when the chain itself cannot be followed. `earlier` is
+/// chain and reference problems; `Err` when the chain itself cannot be followed (its names
+/// are then resolved as far as it goes, for their diagnostics). `earlier` is
 /// the analysis of an earlier version of the same policy, which the new one's findings start
 /// from (an editor re-resolves a policy on every keystroke).
 pub fn resolve_policy(
@@ -64,13 +65,21 @@ pub fn resolve_policy(
     earlier: Option<&Analysis>,
 ) -> (Result<ResolvedPolicy, ChainError>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let chain = match follow_chain(ws, registry, file, today) {
-        Ok(chain) => chain,
-        Err(error) => {
+    let (chain, errors) = chain::follow_chain_partly(ws, registry, file, today);
+    if let Some(error) = errors.first().cloned() {
+        for error in &errors {
             diagnostics.extend(error.diagnostic(ws, registry, file));
-            return (Err(error), diagnostics);
         }
-    };
+        // The policy cannot be judged by, but its names are still resolved as far as its
+        // chain goes, so that its author sees every unknown name in the same run.
+        if chain.last() == Some(&file) {
+            let scope = Scope::build(ws, &chain, &mut diagnostics);
+            let categories = Categories::from_ids(scope.category_names());
+            let doc = ws.file(file).policy().expect("a chain holds policies");
+            rules::lower_rules(doc, chain.len() as u32 - 1, &scope, &categories, Some(&mut diagnostics));
+        }
+        return (Err(error), diagnostics);
+    }
     let scope = Scope::build(ws, &chain, &mut diagnostics);
     let categories = Categories::from_ids(scope.category_names());
     let mut model = Model {
