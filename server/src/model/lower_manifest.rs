@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::lower::{Extra, Lowerer};
-use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
+use crate::model::{Expected, ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::syntax::{Entry, NodeId, Tree};
 use crate::text::TextRange;
 
@@ -39,6 +39,7 @@ pub fn lower_manifest(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) ->
 }
 
 const USE_CASES: &str = "`use-cases`";
+const EXPECTATIONS: &[(&str, Expected)] = &[("allowed", Expected::Allowed), ("prohibited", Expected::Prohibited)];
 const USE_CASE_MAP: &str = "use-case map";
 
 fn use_cases(lx: &mut Lowerer, node: NodeId) -> Vec<UseCaseDecl> {
@@ -105,6 +106,21 @@ fn use_case(
             .filter(|s| !s.had_errors)
             .map(|s| Some(Spanned::new(s.items, s.range))),
     };
+    // Like `safeguards`: a malformed expectation leaves the use case out, since judging it
+    // without would report verdicts the author has said how to take.
+    let expect = match f.get("expect") {
+        None => Some(None),
+        Some(e) => lx
+            .keyword(e.value, &owner.field("expect"), EXPECTATIONS)
+            .map(|v| Some((lx.range(e.key), v))),
+    };
+    let expect_owes = match f.get("expect-owes") {
+        None => Some(None),
+        Some(e) => lx
+            .scalars(e.value, &owner.field("expect-owes"), "a safeguard id")
+            .filter(|s| !s.had_errors)
+            .map(|s| Some((lx.range(e.key), Spanned::new(s.items, s.range)))),
+    };
     let mut attributes = Vec::with_capacity(f.extra.len());
     let mut attributes_sound = true;
     for (key, value) in &f.extra {
@@ -122,6 +138,8 @@ fn use_case(
         categories: categories?,
         safeguards: safeguards?,
         attributes,
+        expect: expect?,
+        expect_owes: expect_owes?,
         range: lx.range(map),
     })
 }
