@@ -389,6 +389,36 @@ use-cases:
     }
 
     #[test]
+    fn expectations() {
+        let src = with_use_case("id: u\n    categories: a\n    expect: prohibited\n    expect-owes: [x, y]");
+        let (doc, diags) = lower(&src);
+        assert_eq!(diags, []);
+        let uc = &doc.use_cases[0];
+        let (key, value) = uc.expect.as_ref().unwrap();
+        assert_eq!(&src[key.start..key.end], "expect");
+        assert_eq!(value.value, Expected::Prohibited);
+        let (key, list) = uc.expect_owes.as_ref().unwrap();
+        assert_eq!(&src[key.start..key.end], "expect-owes");
+        assert_eq!(texts(&list.value), ["x", "y"]);
+        assert!(uc.attributes.is_empty(), "not attributes");
+
+        let src = with_use_case("id: u\n    categories: a\n    expect: deny");
+        let (doc, diags) = lower(&src);
+        let d = only(&src, &diags, Code::InvalidValue, "deny");
+        assert!(
+            d.message.contains("not one of `allowed` or `prohibited`"),
+            "{}",
+            d.message
+        );
+        assert!(doc.use_cases.is_empty(), "not judged without the expectation");
+
+        let src = with_use_case("id: u\n    categories: a\n    expect-owes: {x: 1}");
+        let (doc, diags) = lower(&src);
+        only(&src, &diags, Code::WrongType, "{x: 1}");
+        assert!(doc.use_cases.is_empty());
+    }
+
+    #[test]
     fn invalid_use_case_and_manifest_ids() {
         let src = "manifest: My Bot\nuse-cases:\n  - id: Contract.Summaries\n    categories: a\n";
         let (doc, diags) = lower(src);
