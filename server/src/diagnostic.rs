@@ -69,6 +69,7 @@ codes! {
     ProhibitedUse => "prohibited-use", Error, "A use case the policy prohibits.";
     MissingSafeguard => "missing-safeguard", Error, "A use case that does not declare a safeguard it owes.";
     AmbiguousDecision => "ambiguous-decision", Warning, "A use case whose verdict rests on a rule conflict.";
+    UnexpectedVerdict => "unexpected-verdict", Error, "A use case whose verdict or owed safeguards differ from its `expect` or `expect-owes`.";
     SupersededPolicy => "superseded-policy", Hint, "A manifest pinned to a policy version that a newer one replaced.";
 }
 

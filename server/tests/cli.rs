@@ -1579,6 +1579,43 @@ fn diff_2024_to_2025_lists_the_changes_and_the_use_cases_they_touch() {
 }
 
 #[test]
+fn diff_lists_the_expectations_the_new_version_breaks() {
+    let dir = TempDir::new("expect");
+    dir.write(
+        "tests.usecases.yaml",
+        "manifest: tests\npolicy: anthropic-usage\nuse-cases:\n  \
+         - { id: civic, categories: [politics.civic-education], expect: prohibited }\n  \
+         - { id: malware, categories: [cyber.malware], expect: prohibited }\n  \
+         - { id: hiring, categories: [high-risk.employment], audience: business, expect-owes: [human-in-the-loop, ai-disclosure] }\n  \
+         - { id: untested, categories: [politics.research] }\n",
+    );
+    let run = charter(
+        dir.path(),
+        &[
+            "diff",
+            "anthropic-usage@2024-06-06",
+            "anthropic-usage@2025-09-15",
+            ".",
+            "--today",
+            TODAY,
+        ],
+    );
+    run.expect_code(0);
+    let out = &run.stdout;
+    let (_, broken) = out.split_once("Expectations the new version breaks:").expect(out);
+    let lines: Vec<&str> = broken.lines().map(str::trim).filter(|l| l.contains('`')).collect();
+    assert_eq!(
+        lines,
+        [
+            "./tests.usecases.yaml: `civic` expects prohibited, gets allow",
+            "./tests.usecases.yaml: `hiring` expects allowed owing human-in-the-loop, ai-disclosure, gets allow",
+        ],
+        "{out}"
+    );
+    assert!(out.ends_with("2 expectations the new version breaks.\n"), "{out}");
+}
+
+#[test]
 fn diff_of_a_version_with_itself_changes_nothing() {
     let run = in_repo(&[
         "diff",

@@ -8,7 +8,7 @@ use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
 use crate::compact::CompactStr;
 use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
-use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
+use crate::model::{Expected, ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
 use crate::workspace::Resolved;
@@ -162,7 +162,8 @@ pub fn resolve_use_case(
             }
         }
     }
-    for s in uc.safeguards.iter().flat_map(|s| &s.value) {
+    let expect_owes = uc.expect_owes.iter().flat_map(|(_, s)| &s.value);
+    for s in uc.safeguards.iter().flat_map(|s| &s.value).chain(expect_owes) {
         if !model.safeguards.iter().any(|known| *known == s.value) {
             emit(unknown_reference(
                 Code::UnknownSafeguard,
@@ -228,14 +229,37 @@ fn judge_use_case(
     out: &mut Vec<Diagnostic>,
 ) {
     let verdicts = verdicts(describe.policy, resolved);
-    for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
-        if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
-            out.push(d);
+    let expected = expectation(uc);
+    if let Some((_, expected)) = expected {
+        let allowed = verdicts.iter().all(CategoryVerdict::is_allowed);
+        if allowed != (expected == Expected::Allowed) {
+            out.push(unexpected_verdict(describe, uc, resolved, &verdicts, expected));
+            return;
+        }
+        if expected == Expected::Prohibited {
+            return; // the test passes: a prohibited use case owes nothing
+        }
+    } else {
+        for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
+            if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
+                out.push(d);
+            }
         }
     }
     let owed = owed_by_all(&verdicts);
-    let declared = uc.declared_safeguards();
     let safeguards = &describe.policy.analysis.model.safeguards;
+    if let Some((key, list)) = &uc.expect_owes {
+        // A test of what the policy requires, not a deployment: the owed safeguards are
+        // compared with the list, and none is reported as missing.
+        let expect_owes: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+        // An unknown id was reported as `unknown-safeguard`; the comparison waits for its fix.
+        let known = expect_owes.iter().all(|e| safeguards.iter().any(|s| s == e));
+        if known && let Some(d) = unexpected_owed(describe, uc, *key, &expect_owes, &owed) {
+            out.push(d);
+        }
+        return;
+    }
+    let declared = uc.declared_safeguards();
     let missing: Vec<(u32, Vec<RuleRef>)> = owed
         .into_iter()
         .filter(|(s, _)| !declared.contains(&safeguards[*s as usize].as_str()))
@@ -243,6 +267,140 @@ fn judge_use_case(
     if !missing.is_empty() {
         out.push(missing_safeguards(describe, uc, resolved, &missing, text));
     }
+}
+
+/// What a use case expects of its verdict, with the range a failure is reported at: its
+/// `expect`, or `allowed` at its `expect-owes` when only that is written (owing needs allowing).
+pub fn expectation(uc: &UseCaseDecl) -> Option<(TextRange, Expected)> {
+    match (&uc.expect, &uc.expect_owes) {
+        (Some((key, value)), _) => Some((*key, value.value)),
+        (None, Some((key, _))) => Some((*key, Expected::Allowed)),
+        (None, None) => None,
+    }
+}
+
+/// `unexpected-verdict` when the verdict is not the expected one: what decides instead.
+fn unexpected_verdict(
+    describe: &Describe,
+    uc: &UseCaseDecl,
+    resolved: &ResolvedUseCase,
+    verdicts: &[CategoryVerdict],
+    expected: Expected,
+) -> Diagnostic {
+    let model = &describe.policy.analysis.model;
+    let policy = describe.policy.name(describe.ws);
+    let (range, _) = expectation(uc).expect("called with an expectation");
+    let mut reasons = Vec::new();
+    let mut deciders = Vec::new();
+    for (&(category, _), verdict) in resolved.categories.iter().zip(verdicts) {
+        let name = model.categories.name(category);
+        match expected {
+            Expected::Allowed => {
+                let prohibited: Vec<&(CatId, Verdict)> = verdict.prohibited().collect();
+                if prohibited.is_empty() {
+                    continue;
+                }
+                let clear: Vec<&(CatId, Verdict)> = prohibited
+                    .iter()
+                    .copied()
+                    .filter(|(_, v)| v.outcome == Outcome::Prohibit)
+                    .collect();
+                if clear.is_empty() {
+                    let rules = match &prohibited[0].1.decider {
+                        Decider::Rules(rules) => describe.rules_phrase(rules),
+                        other => describe.decider(other),
+                    };
+                    reasons.push(format!(
+                        "`{name}` rests on a conflict between {rules}, so it counts as prohibited"
+                    ));
+                } else {
+                    reasons.push(format!(
+                        "`{name}` is prohibited {}",
+                        by_decider(describe, category, &clear)
+                    ));
+                }
+                deciders.extend(prohibited.iter().map(|(_, v)| (v.decider.clone(), "prohibits it")));
+            }
+            Expected::Prohibited => {
+                let mut by: Vec<String> = Vec::new();
+                for (_, v) in &verdict.leaves {
+                    let d = describe.decider(&v.decider);
+                    if !by.contains(&d) {
+                        by.push(d);
+                    }
+                    deciders.push((v.decider.clone(), "allows it"));
+                }
+                reasons.push(format!("`{name}` is allowed by {}", by.join(" and ")));
+            }
+        }
+    }
+    let message = format!(
+        "use case `{}` expects `{}`, but {} under policy `{policy}`; fix the policy or the expectation",
+        uc.id.value,
+        expected.as_str(),
+        reasons.join("; "),
+    );
+    let mut d = Diagnostic::new(Code::UnexpectedVerdict, range, message);
+    for (decider, what) in &deciders {
+        d = describe.relate_decider(d, decider, what);
+    }
+    let mut seen = Vec::new();
+    d.related.retain(|r| {
+        let new = !seen.contains(r);
+        new.then(|| seen.push(r.clone()));
+        new
+    });
+    d
+}
+
+/// `unexpected-verdict` at `expect-owes` when the owed safeguards are not the expected ones.
+fn unexpected_owed(
+    describe: &Describe,
+    uc: &UseCaseDecl,
+    key: TextRange,
+    expected: &[&str],
+    owed: &[(u32, Vec<RuleRef>)],
+) -> Option<Diagnostic> {
+    let safeguards = &describe.policy.analysis.model.safeguards;
+    let owed_names: Vec<&str> = owed.iter().map(|(s, _)| safeguards[*s as usize].as_str()).collect();
+    let extra: Vec<&(u32, Vec<RuleRef>)> = owed
+        .iter()
+        .filter(|(s, _)| !expected.contains(&safeguards[*s as usize].as_str()))
+        .collect();
+    let mut absent: Vec<&str> = expected.iter().copied().filter(|e| !owed_names.contains(e)).collect();
+    absent.dedup();
+    if extra.is_empty() && absent.is_empty() {
+        return None;
+    }
+    let policy = describe.policy.name(describe.ws);
+    let quote = |names: &[&str]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    let mut rules: Vec<RuleRef> = Vec::new();
+    for (s, by) in &extra {
+        parts.push(format!(
+            "it also owes `{}` (required by {})",
+            safeguards[*s as usize],
+            describe.rules_phrase(by)
+        ));
+        rules.extend(by.iter().copied());
+    }
+    if !absent.is_empty() {
+        parts.push(format!("no rule requires {}", quote(&absent)));
+    }
+    let expected_list = if expected.is_empty() {
+        String::from("nothing")
+    } else {
+        quote(expected)
+    };
+    let message = format!(
+        "use case `{}` expects to owe {expected_list}, but under policy `{policy}` {}; fix the policy or the expectation",
+        uc.id.value,
+        parts.join(" and "),
+    );
+    rules.sort();
+    rules.dedup();
+    let d = Diagnostic::new(Code::UnexpectedVerdict, key, message);
+    Some(describe.relate_rules(d, &rules, "requires it"))
 }
 
 /// `prohibited-use`, or `ambiguous-decision` when only a rule conflict makes it prohibited.

@@ -8,7 +8,8 @@ use clap::Args;
 use super::Common;
 use super::load::load;
 use super::policy::named_policy;
-use crate::check::{Context, summarize};
+use crate::check::{Context, expectation, summarize};
+use crate::model::{Expected, UseCaseDecl};
 use crate::resolve::ResolvedPolicy;
 
 #[derive(Args, Debug)]
@@ -45,10 +46,16 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
             println!("  {line}");
         }
     }
-    let use_cases = use_case_changes(&cx, &loaded.reported, old, new);
+    let (use_cases, broken) = use_case_changes(&cx, &loaded.reported, old, new);
     if !use_cases.is_empty() {
         println!("\nUse cases:");
         for line in &use_cases {
+            println!("  {line}");
+        }
+    }
+    if !broken.is_empty() {
+        println!("\nExpectations the new version breaks:");
+        for line in &broken {
             println!("  {line}");
         }
     }
@@ -58,6 +65,12 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
         plural(categories.len(), "category", "categories"),
         plural(use_cases.len(), "use case", "use cases")
     );
+    if !broken.is_empty() {
+        println!(
+            "{} the new version breaks.",
+            plural(broken.len(), "expectation", "expectations")
+        );
+    }
     Ok(0)
 }
 
@@ -242,13 +255,34 @@ fn leaf_lines(leaf: &str, attributes: &[(String, Vec<String>)], per_point: &[Opt
     lines
 }
 
+/// Whether a use case's verdict meets its `expect` and `expect-owes`; `None` without them.
+fn meets(summary: &Summary, uc: &UseCaseDecl) -> Option<bool> {
+    let (_, expected) = expectation(uc)?;
+    let (allowed, owed) = summary;
+    if *allowed != (expected == Expected::Allowed) {
+        return Some(false);
+    }
+    let Some((_, list)) = uc.expect_owes.as_ref().filter(|_| *allowed) else {
+        return Some(true);
+    };
+    let mut expected: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+    expected.sort_unstable();
+    expected.dedup();
+    let mut owed: Vec<&str> = owed.iter().map(String::as_str).collect();
+    owed.sort_unstable();
+    Some(expected == owed)
+}
+
+/// The use cases that change, and those of them whose expectation the old version met and
+/// the new one does not.
 fn use_case_changes(
     cx: &Context,
     files: &[crate::diagnostic::FileId],
     old: &ResolvedPolicy,
     new: &ResolvedPolicy,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<String>) {
     let mut lines = Vec::new();
+    let mut broken = Vec::new();
     for &file in files {
         let Some(doc) = cx.ws.file(file).manifest() else {
             continue;
@@ -279,8 +313,31 @@ fn use_case_changes(
                     describe(&a),
                     describe(&b)
                 ));
+                if meets(&a, uc) == Some(true) && meets(&b, uc) == Some(false) {
+                    let owes = match &uc.expect_owes {
+                        Some((_, list)) if b.0 => {
+                            let names: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+                            format!(
+                                " owing {}",
+                                if names.is_empty() {
+                                    "nothing".into()
+                                } else {
+                                    names.join(", ")
+                                }
+                            )
+                        }
+                        _ => String::new(),
+                    };
+                    let expected = expectation(uc).map_or("", |(_, e)| e.as_str());
+                    broken.push(format!(
+                        "{}: `{}` expects {expected}{owes}, gets {}",
+                        cx.ws.file(file).path,
+                        uc.id.value,
+                        describe(&b)
+                    ));
+                }
             }
         }
     }
-    lines
+    (lines, broken)
 }

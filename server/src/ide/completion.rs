@@ -64,6 +64,8 @@ enum Want {
     WhenAttributes,
     Effects,
     Defaults,
+    /// The values of a use case's `expect`.
+    Expectations,
     /// The values of an attribute.
     Values(String),
     Categories,
@@ -106,8 +108,9 @@ fn classify(kind: FileKind, place: &Place) -> Option<Want> {
             ["use-cases", "-"] if at_key => Want::UseCaseKeys,
             ["use-cases", "-", "categories"] => Want::Categories,
             ["use-cases", "-", "categories", "-"] if at_key => Want::Categories,
-            ["use-cases", "-", "safeguards"] => Want::Safeguards,
-            ["use-cases", "-", "safeguards", "-"] if at_key => Want::Safeguards,
+            ["use-cases", "-", "safeguards" | "expect-owes"] => Want::Safeguards,
+            ["use-cases", "-", "safeguards" | "expect-owes", "-"] if at_key => Want::Safeguards,
+            ["use-cases", "-", "expect"] => Want::Expectations,
             ["use-cases", "-", "id" | "summary" | "-"] => return None,
             ["use-cases", "-", a] => Want::Values((*a).to_owned()),
             _ => return None,
@@ -180,6 +183,7 @@ fn offer(cx: &Context, file: FileId, scope: &Scope, place: &Place, want: Want, o
         }
         Want::Effects => keywords(keys::EFFECTS, CompletionKind::Keyword, &|_| false, out),
         Want::Defaults => keywords(keys::DEFAULTS, CompletionKind::Keyword, &|_| false, out),
+        Want::Expectations => keywords(keys::EXPECTATIONS, CompletionKind::Keyword, &|_| false, out),
         Want::Values(attribute) => {
             let Some((a, _)) = scope.attributes().into_iter().find(|(a, _)| a.id.value == attribute) else {
                 return;
@@ -547,7 +551,16 @@ rules:
         let (items, offset) = complete("m.usecases.yaml", &text);
         assert_eq!(
             labels(&items),
-            ["summary", "safeguards", "audience", "consent", "chatbot", "minors"]
+            [
+                "summary",
+                "safeguards",
+                "expect",
+                "expect-owes",
+                "audience",
+                "consent",
+                "chatbot",
+                "minors"
+            ]
         );
         let audience = item(&items, "audience");
         assert_eq!(audience.kind, CompletionKind::Attribute);
@@ -579,6 +592,8 @@ rules:
                 "summary",
                 "categories",
                 "safeguards",
+                "expect",
+                "expect-owes",
                 "audience",
                 "agentic",
                 "consent",
@@ -704,6 +719,18 @@ rules:
                 "categories"
             ]
         );
+    }
+
+    #[test]
+    fn expectations() {
+        let use_case = "manifest: m\nuse-cases:\n  - id: u\n    categories: [cyber.malware]\n";
+        let (items, _) = complete("m.usecases.yaml", &format!("{use_case}    expect: $0\n"));
+        assert_eq!(labels(&items), ["allowed", "prohibited"]);
+        assert_eq!(items[0].kind, CompletionKind::Keyword);
+        let (items, _) = complete("m.usecases.yaml", &format!("{use_case}    expect-owes: [ai-$0]\n"));
+        assert!(labels(&items).contains(&"ai-disclosure"), "{:?}", labels(&items));
+        let (items, _) = complete("m.usecases.yaml", &format!("{use_case}    exp$0\n"));
+        assert!(labels(&items).contains(&"expect-owes"), "{:?}", labels(&items));
     }
 
     #[test]

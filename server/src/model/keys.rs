@@ -118,6 +118,20 @@ pub const USE_CASE: Keys = &[
     ("summary", "What the use case does."),
     ("categories", "The categories the use case falls under."),
     ("safeguards", "The safeguards the deployment has in place."),
+    (
+        "expect",
+        "The verdict the use case should get, `allowed` or `prohibited` (optional): a test of the policy. When it holds, nothing is reported about the verdict; when not, `unexpected-verdict`.",
+    ),
+    (
+        "expect-owes",
+        "The safeguards the use case should owe, when it is allowed (optional): owing other ones is `unexpected-verdict`; these are not reported as `missing-safeguard`.",
+    ),
+];
+
+/// The values of a use case's `expect`.
+pub const EXPECTATIONS: Keys = &[
+    ("allowed", "The policy should allow the use case."),
+    ("prohibited", "The policy should prohibit the use case."),
 ];
 
 /// The values of a rule's `effect`.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::lower::{Extra, Lowerer};
-use crate::model::{ManifestDoc, Spanned, UseCaseDecl, keys};
+use crate::model::{Expected, ManifestDoc, Spanned, UseCaseDecl, keys};
 use crate::syntax::{Entry, NodeId, Tree};
 use crate::text::TextRange;
 
@@ -39,6 +39,7 @@ pub fn lower_manifest(tree: &Tree, file: FileId, diags: &mut Vec<Diagnostic>) ->
 }
 
 const USE_CASES: &str = "`use-cases`";
+const EXPECTATIONS: &[(&str, Expected)] = &[("allowed", Expected::Allowed), ("prohibited", Expected::Prohibited)];
 const USE_CASE_MAP: &str = "use-case map";
 
 fn use_cases(lx: &mut Lowerer, node: NodeId) -> Vec<UseCaseDecl> {
@@ -105,6 +106,21 @@ fn use_case(
             .filter(|s| !s.had_errors)
             .map(|s| Some(Spanned::new(s.items, s.range))),
     };
+    // Like `safeguards`: a malformed expectation leaves the use case out, since judging it
+    // without would report verdicts the author has said how to take.
+    let expect = match f.get("expect") {
+        None => Some(None),
+        Some(e) => lx
+            .keyword(e.value, &owner.field("expect"), EXPECTATIONS)
+            .map(|v| Some((lx.range(e.key), v))),
+    };
+    let expect_owes = match f.get("expect-owes") {
+        None => Some(None),
+        Some(e) => lx
+            .scalars(e.value, &owner.field("expect-owes"), "a safeguard id")
+            .filter(|s| !s.had_errors)
+            .map(|s| Some((lx.range(e.key), Spanned::new(s.items, s.range)))),
+    };
     let mut attributes = Vec::with_capacity(f.extra.len());
     let mut attributes_sound = true;
     for (key, value) in &f.extra {
@@ -122,6 +138,8 @@ fn use_case(
         categories: categories?,
         safeguards: safeguards?,
         attributes,
+        expect: expect?,
+        expect_owes: expect_owes?,
         range: lx.range(map),
     })
 }
@@ -367,6 +385,36 @@ use-cases:
             d.message,
             "`safeguards` of use case `u` must be a safeguard id or a list of them, found a map"
         );
+        assert!(doc.use_cases.is_empty());
+    }
+
+    #[test]
+    fn expectations() {
+        let src = with_use_case("id: u\n    categories: a\n    expect: prohibited\n    expect-owes: [x, y]");
+        let (doc, diags) = lower(&src);
+        assert_eq!(diags, []);
+        let uc = &doc.use_cases[0];
+        let (key, value) = uc.expect.as_ref().unwrap();
+        assert_eq!(&src[key.start..key.end], "expect");
+        assert_eq!(value.value, Expected::Prohibited);
+        let (key, list) = uc.expect_owes.as_ref().unwrap();
+        assert_eq!(&src[key.start..key.end], "expect-owes");
+        assert_eq!(texts(&list.value), ["x", "y"]);
+        assert!(uc.attributes.is_empty(), "not attributes");
+
+        let src = with_use_case("id: u\n    categories: a\n    expect: deny");
+        let (doc, diags) = lower(&src);
+        let d = only(&src, &diags, Code::InvalidValue, "deny");
+        assert!(
+            d.message.contains("not one of `allowed` or `prohibited`"),
+            "{}",
+            d.message
+        );
+        assert!(doc.use_cases.is_empty(), "not judged without the expectation");
+
+        let src = with_use_case("id: u\n    categories: a\n    expect-owes: {x: 1}");
+        let (doc, diags) = lower(&src);
+        only(&src, &diags, Code::WrongType, "{x: 1}");
         assert!(doc.use_cases.is_empty());
     }
 

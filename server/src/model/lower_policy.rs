@@ -24,7 +24,7 @@ use crate::syntax::{Entry, NodeId, NodeKind, Tree};
 use crate::text::TextRange;
 
 /// Use cases write attributes next to these fields, so an attribute cannot take their names.
-const RESERVED_ATTRIBUTES: &[&str] = &["id", "summary", "categories", "safeguards"];
+const RESERVED_ATTRIBUTES: &[&str] = &["id", "summary", "categories", "safeguards", "expect", "expect-owes"];
 
 const DEFAULTS: &[(&str, Effect)] = &[("allow", Effect::Allow), ("prohibit", Effect::Prohibit)];
 const EFFECTS: &[(&str, Effect)] = &[
@@ -120,7 +120,7 @@ fn declaration_fields(
 fn attribute(lx: &mut Lowerer, id: Spanned<CompactStr>, node: NodeId) -> Option<AttributeDecl> {
     if RESERVED_ATTRIBUTES.contains(&id.value.as_str()) {
         let message = format!(
-            "attribute id `{}` is reserved: use cases write attributes next to their `id`, `summary`, `categories` and `safeguards`; rename the attribute",
+            "attribute id `{}` is reserved: use cases write attributes next to their `id`, `summary`, `categories`, `safeguards`, `expect` and `expect-owes`; rename the attribute",
             id.value
         );
         lx.report(Code::InvalidId, id.range, message);
@@ -871,7 +871,7 @@ rules:
         let d = only(&src, &diags, Code::InvalidId, "summary");
         assert_eq!(
             d.message,
-            "attribute id `summary` is reserved: use cases write attributes next to their `id`, `summary`, `categories` and `safeguards`; rename the attribute"
+            "attribute id `summary` is reserved: use cases write attributes next to their `id`, `summary`, `categories`, `safeguards`, `expect` and `expect-owes`; rename the attribute"
         );
         assert!(doc.attributes.is_empty());
     }

@@ -184,8 +184,28 @@ pub struct UseCaseDecl {
     /// Every other key with a scalar value: attributes of the policy, or `unknown-key` once the
     /// policy is known. Keys are checked for id syntax only.
     pub attributes: Vec<(Spanned<CompactStr>, Spanned<CompactStr>)>,
+    /// `expect:`, the verdict the author expects, with the range of its key.
+    pub expect: Option<(TextRange, Spanned<Expected>)>,
+    /// `expect-owes:`, the safeguards the author expects it to owe, with the range of its key.
+    pub expect_owes: Option<(TextRange, Spanned<Vec<Spanned<CompactStr>>>)>,
     /// The whole use-case map.
     pub range: TextRange,
+}
+
+/// The value of a use case's `expect:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Allowed,
+    Prohibited,
+}
+
+impl Expected {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expected::Allowed => "allowed",
+            Expected::Prohibited => "prohibited",
+        }
+    }
 }
 
 impl UseCaseDecl {

@@ -41,7 +41,13 @@ fn use_case(ws: &Workspace, policy: &ResolvedPolicy) -> Value {
     let mut schema = object(keys::USE_CASE, &["id", "categories"], |key| match key {
         "id" => id(),
         "categories" => one_or_list(json!({ "$ref": "#/definitions/category" }), true),
-        "safeguards" => one_or_list(json!({ "$ref": "#/definitions/safeguard" }), false),
+        "safeguards" | "expect-owes" => one_or_list(json!({ "$ref": "#/definitions/safeguard" }), false),
+        "expect" => choices(
+            &keys::EXPECTATIONS
+                .iter()
+                .map(|(k, doc)| Choice::keyword(k, doc))
+                .collect::<Vec<_>>(),
+        ),
         _ => text(),
     });
     let properties = schema["properties"].as_object_mut().expect("`object` has properties");
@@ -181,6 +187,15 @@ mod tests {
         assert!(doc.starts_with("Group.\n\nA group"), "{doc}");
         assert!(doc.contains("`g.c07`, and 12 more"), "{doc}");
         assert_eq!(category["markdownEnumDescriptions"][1], "");
+    }
+
+    #[test]
+    fn expectations_are_keywords_and_safeguards() {
+        let schema = schema_of("safeguards:\n  log: {}\n");
+        let use_case = &schema["definitions"]["use-case"]["properties"];
+        assert_eq!(use_case["expect"]["enum"], json!(["allowed", "prohibited"]));
+        let owes = use_case["expect-owes"].to_string();
+        assert!(owes.contains("#/definitions/safeguard"), "{owes}");
     }
 
     #[test]
