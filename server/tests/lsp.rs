@@ -692,12 +692,9 @@ fn a_file_is_one_document_whatever_the_spelling_of_its_uri() {
     server.finish();
 }
 
-/// The workspace folder reached through a symbolic link (as on macOS, where `/tmp` is a link to
-/// `/private/tmp`, or a home folder linked elsewhere): the editor names files by the link's
-/// path, and the server must still see one file per path.
-#[cfg(unix)]
 /// A document opened through a linked folder keeps its identity when its file is deleted on
 /// disk (resolving the link then fails): the next edit is published and hover still answers.
+#[cfg(unix)]
 #[test]
 fn a_document_opened_through_a_link_survives_the_deletion_of_its_file() {
     let ws = TempDir::new("symlink-deleted");
@@ -739,6 +736,10 @@ fn a_document_opened_through_a_link_survives_the_deletion_of_its_file() {
     server.finish();
 }
 
+/// The workspace folder reached through a symbolic link (as on macOS, where `/tmp` is a link to
+/// `/private/tmp`, or a home folder linked elsewhere): the editor names files by the link's
+/// path, and the server must still see one file per path.
+#[cfg(unix)]
 #[test]
 fn a_workspace_folder_reached_through_a_symlink_is_one_set_of_files() {
     let ws = TempDir::new("symlink");
