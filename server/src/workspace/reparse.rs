@@ -378,19 +378,23 @@ mod tests {
         !ws.file(file).is_well_formed() || ws.file(file).tree().anchored
     }
 
-    /// Thousands of random edits, each applied both by splicing and by parsing the whole new
-    /// text: tree, document and diagnostics must be the same.
-    #[test]
-    fn a_spliced_manifest_equals_a_fresh_parse() {
-        let mut rng = Rng(0x2E9A25E);
+    /// Edits 200 files made by `make`, 20 random edits each, by splicing and by parsing the
+    /// whole new text: text, tree, document and diagnostics must be the same. Returns how many
+    /// edits were spliced, and how many there were.
+    fn splices_equal_fresh_parses(
+        rng: &mut Rng,
+        path: &str,
+        kind: FileKind,
+        mut make: impl FnMut(&mut Rng) -> String,
+    ) -> (usize, usize) {
         let (mut spliced_count, mut edits) = (0, 0);
         for _ in 0..200 {
-            let text = manifest(&mut rng);
+            let text = make(rng);
             let mut ws = Workspace::default();
-            let file = ws.add("m.usecases.yaml".into(), text.clone(), FileKind::Manifest, false);
+            let file = ws.add(path.into(), text.clone(), kind, false);
             let mut text = text;
             for _ in 0..20 {
-                let (start, end, inserted) = random_edit(&mut rng, &text);
+                let (start, end, inserted) = random_edit(rng, &text);
                 let removed = text[start..end].to_string();
                 let broken = apply_edit(&mut ws, file, &mut text, (start, end, &inserted), &mut spliced_count);
                 // Mostly undo edits that break the YAML, as a user would, so that later edits
@@ -402,13 +406,14 @@ mod tests {
                 }
                 edits += 1;
                 let mut fresh = Workspace::default();
-                let f = fresh.add("m.usecases.yaml".into(), text.clone(), FileKind::Manifest, false);
+                let f = fresh.add(path.into(), text.clone(), kind, false);
                 assert_eq!(f, FileId(0));
                 let (got, want) = (ws.file(file), fresh.file(f));
                 let context = format!("after an edit at {start}..{end} with {inserted:?}, text:\n{text}");
                 assert_eq!(got.text, want.text);
                 assert_eq!(shape(got.tree()), shape(want.tree()), "{context}");
                 assert_eq!(got.manifest(), want.manifest(), "{context}");
+                assert_eq!(got.policy(), want.policy(), "{context}");
                 let sorted = |f: &super::SourceFile| {
                     let mut d = f.diagnostics.clone();
                     d.sort_by(|a, b| (a.range, &a.message).cmp(&(b.range, &b.message)));
@@ -417,6 +422,15 @@ mod tests {
                 assert_eq!(sorted(got), sorted(want), "{context}");
             }
         }
+        (spliced_count, edits)
+    }
+
+    /// Thousands of random edits of manifests, spliced and parsed whole.
+    #[test]
+    fn a_spliced_manifest_equals_a_fresh_parse() {
+        let mut rng = Rng(0x2E9A25E);
+        let (spliced_count, edits) =
+            splices_equal_fresh_parses(&mut rng, "m.usecases.yaml", FileKind::Manifest, manifest);
         // The test means nothing unless many edits took the partial path. Edits that break the
         // YAML, their undoing, and edits to the first use case or outside the list cannot.
         assert!(spliced_count >= 500, "{spliced_count} of {edits} edits spliced");
@@ -450,37 +464,10 @@ mod tests {
     #[test]
     fn a_spliced_policy_equals_a_fresh_parse() {
         let mut rng = Rng(0x90_11C7);
-        let (mut spliced_count, mut edits) = (0, 0);
-        for _ in 0..200 {
+        let (spliced_count, edits) = splices_equal_fresh_parses(&mut rng, "p.policy.yaml", FileKind::Policy, |rng| {
             let n = 4 + rng.below(12);
-            let text = policy(&mut rng, n);
-            let mut ws = Workspace::default();
-            let file = ws.add("p.policy.yaml".into(), text.clone(), FileKind::Policy, false);
-            let mut text = text;
-            for _ in 0..20 {
-                let (start, end, inserted) = random_edit(&mut rng, &text);
-                let removed = text[start..end].to_string();
-                let broken = apply_edit(&mut ws, file, &mut text, (start, end, &inserted), &mut spliced_count);
-                if broken && rng.chance(99) {
-                    let undo = (start, start + inserted.len(), removed.as_str());
-                    apply_edit(&mut ws, file, &mut text, undo, &mut spliced_count);
-                    edits += 1;
-                }
-                edits += 1;
-                let mut fresh = Workspace::default();
-                let f = fresh.add("p.policy.yaml".into(), text.clone(), FileKind::Policy, false);
-                let (got, want) = (ws.file(file), fresh.file(f));
-                let context = format!("after an edit at {start}..{end} with {inserted:?}, text:\n{text}");
-                assert_eq!(shape(got.tree()), shape(want.tree()), "{context}");
-                assert_eq!(got.policy(), want.policy(), "{context}");
-                let sorted = |f: &super::SourceFile| {
-                    let mut d = f.diagnostics.clone();
-                    d.sort_by(|a, b| (a.range, &a.message).cmp(&(b.range, &b.message)));
-                    d
-                };
-                assert_eq!(sorted(got), sorted(want), "{context}");
-            }
-        }
+            policy(rng, n)
+        });
         assert!(spliced_count >= 500, "{spliced_count} of {edits} edits spliced");
     }
 
