@@ -12,6 +12,7 @@ pub mod clock;
 pub mod compact;
 pub mod diagnostic;
 pub mod discover;
+pub mod format;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod fuzz;

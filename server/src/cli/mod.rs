@@ -6,6 +6,7 @@ mod check;
 mod completions;
 mod diff;
 mod explain;
+mod fmt;
 pub mod explain_code;
 mod load;
 mod man;
@@ -44,6 +45,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Show what changes between two policy versions, and which use cases it affects.
     Diff(diff::DiffArgs),
+    /// Rewrite policy and manifest files in the canonical layout (`--check`: only show the diff).
+    Fmt(fmt::FmtArgs),
     /// Print a JSON Schema of a manifest under a policy (or of the policy format), for YAML editors.
     Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
@@ -132,6 +135,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Schema(args) => schema::run(args),
         Command::ExplainCode(args) => explain_code::run(args),
         Command::Lsp => return crate::lsp::run(),

@@ -185,6 +185,8 @@ struct Builder<'t> {
     error_at: Option<usize>,
     /// Byte offset where the previous event ended: block scalar headers are searched from here.
     last_end: usize,
+    /// Whether a node carried a tag (`!t`), which the tree does not keep.
+    tagged: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -204,6 +206,7 @@ impl<'t> Builder<'t> {
             document_seen: false,
             error_at: None,
             last_end: 0,
+            tagged: false,
         }
     }
 
@@ -230,6 +233,7 @@ impl<'t> Builder<'t> {
                 nodes: self.nodes,
                 root: self.root,
                 anchored: !self.anchors.is_empty(),
+                tagged: self.tagged,
                 garbage: 0,
             },
             diagnostics: self.diagnostics,
@@ -295,6 +299,7 @@ impl<'t> Builder<'t> {
     // ----- nodes -------------------------------------------------------------------------------
 
     fn scalar(&mut self, text: CompactStr, style: SaphyrStyle, anchor: usize, tagged: bool, span: Span) {
+        self.tagged |= tagged;
         let has_properties = anchor > 0 || tagged;
         let range = self.scalar_range(&text, style, has_properties, span);
         if let Some(skip) = &mut self.skip {
@@ -355,6 +360,7 @@ impl<'t> Builder<'t> {
     }
 
     fn start(&mut self, kind: CollectionKind, anchor: usize, tagged: bool, span: Span) {
+        self.tagged |= tagged;
         let start = self.collection_start(kind, span, anchor > 0 || tagged);
         if let Some(skip) = &mut self.skip {
             skip.depth += 1;

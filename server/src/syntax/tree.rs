@@ -61,6 +61,9 @@ pub struct Tree {
     /// Whether the text defines an anchor: then a node's meaning may depend on text far from
     /// it, and a partial re-parse is not safe.
     pub(crate) anchored: bool,
+    /// Whether a node carries a tag (`!t`): the tree keeps no tags, so a rewrite of the text
+    /// from the tree (the formatter) would drop them.
+    pub(crate) tagged: bool,
     /// Nodes no longer reachable from the root, left behind by [`Tree::replace_items`].
     pub(crate) garbage: usize,
 }

@@ -156,7 +156,7 @@ impl SourceFile {
 }
 
 /// The error for a file whose bytes were not UTF-8, at the first character that replaced them.
-fn invalid_utf8(invalid: InvalidUtf8) -> Diagnostic {
+pub(crate) fn invalid_utf8(invalid: InvalidUtf8) -> Diagnostic {
     let hint = if invalid.looks_like_utf16 {
         " (it looks like UTF-16)"
     } else {

@@ -1,0 +1,186 @@
+//! The formatter's promises, over every file the repository has: the fixtures, the examples,
+//! the bundled policies and the fuzz corpus (each text formatted as both kinds of file). For
+//! every text it formats: formatting again changes nothing; `charter check --format json` says
+//! the same of the formatted text as of the original, once lines and columns are set aside;
+//! every comment is still there. A text with a YAML syntax error is refused. And through the
+//! binary: `charter fmt --check` passes on the examples and bundled policies, which are kept
+//! formatted, and fails with a diff on a file that is not.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use charter::check::Context;
+use charter::cli::render::{Format, Source, render};
+use charter::diagnostic::FileId;
+use charter::format::{Refusal, format};
+use charter::syntax::{Limits, parse};
+use charter::text::decode;
+use charter::workspace::{FileKind, Workspace};
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Every text to format, with its name and kind.
+fn corpus() -> Vec<(String, String, FileKind)> {
+    let mut texts = Vec::new();
+    for folder in ["tests/fixtures", "examples", "policies"] {
+        let mut paths = Vec::new();
+        walk(&repo().join(folder), &mut paths);
+        for path in paths {
+            let name = path.display().to_string();
+            let Some(kind) = FileKind::of_path(&name) else { continue };
+            let bytes = std::fs::read(&path).unwrap();
+            texts.push((name, decode(&bytes).0.into_owned(), kind));
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&repo().join("fuzz/corpus"), &mut paths);
+    for path in paths {
+        let bytes = std::fs::read(&path).unwrap();
+        // An `engine` input is `policy NUL manifest [NUL today]`; any part is a text to format.
+        for (i, part) in bytes.split(|&b| b == 0).take(2).enumerate() {
+            let (text, _) = decode(part);
+            for kind in [FileKind::Policy, FileKind::Manifest] {
+                texts.push((format!("{} part {i} as {kind:?}", path.display()), text.to_string(), kind));
+            }
+        }
+    }
+    texts
+}
+
+/// `charter check --format json` of `text` alone, each diagnostic without its line and column
+/// (which formatting moves), sorted.
+fn check_json(base: &Workspace, text: &str, kind: FileKind) -> Vec<Value> {
+    let mut ws = base.clone();
+    let path = match kind {
+        FileKind::Policy => "input.policy.yaml",
+        FileKind::Manifest => "input.usecases.yaml",
+    };
+    let id = ws.add(path.into(), text.into(), kind, false);
+    let cx = Context::new(ws, charter::model::Date::parse("2026-01-01").unwrap());
+    let results = vec![(id, cx.check_file(id))];
+    let sources = |f: FileId| {
+        let file = cx.ws.file(f);
+        Source {
+            path: &file.path,
+            text: &file.text,
+        }
+    };
+    let mut out = Vec::new();
+    render(Format::Json, &results, &sources, false, "https://example.org/", &mut out).unwrap();
+    let Value::Array(mut items) = serde_json::from_slice(&out).unwrap() else { panic!("not an array") };
+    for item in &mut items {
+        strip_positions(item);
+    }
+    items.sort_by_key(|v| v.to_string());
+    items
+}
+
+fn strip_positions(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.remove("range");
+            map.values_mut().for_each(strip_positions);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_positions),
+        _ => {}
+    }
+}
+
+/// The comments alone on their lines, trimmed.
+fn comment_lines(text: &str) -> Vec<&str> {
+    text.lines().map(str::trim).filter(|l| l.starts_with('#')).collect()
+}
+
+#[test]
+fn formatting_is_idempotent_keeps_diagnostics_and_comments_over_the_corpus() {
+    let base = Workspace::with_bundled();
+    let (mut formatted, mut changed, mut unsupported, mut syntax) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
+    for (name, text, kind) in corpus() {
+        let has_syntax_error = !parse(&text, &Limits::default()).diagnostics.is_empty();
+        let out = match format(&text, kind) {
+            Ok(out) => out,
+            Err(Refusal::Syntax(_)) if has_syntax_error => {
+                syntax += 1;
+                continue;
+            }
+            Err(Refusal::Unsupported(_)) if !has_syntax_error => {
+                unsupported += 1;
+                continue;
+            }
+            Err(r) => {
+                failures.push(format!("{name}: refused: {}", r.reason()));
+                continue;
+            }
+        };
+        formatted += 1;
+        if has_syntax_error {
+            failures.push(format!("{name}: formatted despite a syntax error"));
+        }
+        match format(&out, kind) {
+            Ok(again) if again == out => {}
+            Ok(again) => failures.push(format!("{name}: not idempotent:\n{out}\n---- then ----\n{again}")),
+            Err(r) => failures.push(format!("{name}: its output is refused: {}\n{out}", r.reason())),
+        }
+        let kept = comment_lines(&out);
+        if let Some(lost) = comment_lines(&text).into_iter().find(|c| !kept.contains(c)) {
+            failures.push(format!("{name}: lost the comment `{lost}`"));
+        }
+        if out != text {
+            changed += 1;
+            let (before, after) = (check_json(&base, &text, kind), check_json(&base, &out, kind));
+            if before != after {
+                failures.push(format!(
+                    "{name}: diagnostics differ\n{text}\n---- formatted ----\n{out}\n{before:#?}\n{after:#?}"
+                ));
+            }
+        }
+    }
+    eprintln!("formatted {formatted} texts ({changed} changed), {unsupported} unsupported, {syntax} with syntax errors");
+    if let Ok(dump) = std::env::var("CHARTER_FORMAT_FAILURES") {
+        std::fs::write(dump, failures.join("\n=========\n")).unwrap();
+    }
+    assert!(formatted > 1000 && changed > 100, "the corpus should exercise the formatter");
+    assert!(
+        failures.is_empty(),
+        "{} failures, the first ones:\n{}",
+        failures.len(),
+        failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n\n")
+    );
+}
+
+fn charter(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn examples_and_bundled_policies_are_kept_formatted() {
+    let run = charter(&["fmt", "--check", "examples", "policies"], &repo());
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "run `charter fmt examples policies`:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
