@@ -113,6 +113,8 @@ fn initialize_reports_name_version_encoding_and_capabilities() {
     assert_eq!(caps["referencesProvider"], true);
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
+    assert_eq!(caps["documentFormattingProvider"], true);
+    assert_eq!(caps["documentRangeFormattingProvider"], true);
     let code_action = &caps["codeActionProvider"];
     assert!(
         code_action == &json!(true)
@@ -1147,6 +1149,45 @@ fn symbols_workspace() -> (TempDir, Server, String, String) {
     server.open(&manifest, BOT);
     server.publish_version(&manifest, 1);
     (ws, server, policy, manifest)
+}
+
+/// Formatting answers with line edits that turn the open text into what `charter fmt` writes;
+/// a range gets only the edits touching it, and a file with a syntax error none.
+#[test]
+fn formatting_edits_the_changed_lines_only() {
+    let ws = TempDir::new("formatting");
+    let messy = "manifest: bot\nuse-cases:\n  - categories:\n     - general.coding\n    id: help\n  - id: other\n    categories: [ \"general.writing\" ]\n";
+    let uri = ws.uri("bot.usecases.yaml");
+    let server = Server::start(&workspace_client(&ws));
+    server.open(&uri, messy);
+    server.publish_version(&uri, 1);
+    let edits = server.ok(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 8, "insertSpaces": false } }),
+    );
+    let edits = edits.as_array().unwrap();
+    let formatted = apply_edits(messy, edits, true);
+    assert_eq!(
+        formatted,
+        "manifest: bot\n\nuse-cases:\n  - id: help\n    categories: [general.coding]\n  - id: other\n    categories: [general.writing]\n"
+    );
+    // The first line does not change, so no edit covers it.
+    assert!(edits.iter().all(|e| e["range"]["start"]["line"].as_u64() >= Some(1)), "{edits:?}");
+    let ranged = server.ok(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri }, "range": range(6, 0, 6, 5), "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let ranged = ranged.as_array().unwrap();
+    assert_eq!(ranged.len(), 1, "{ranged:?}");
+    assert_eq!(ranged[0]["range"]["start"]["line"], 6);
+
+    server.change(&uri, 2, json!([{ "range": range(0, 0, 0, 0), "text": "[" }]));
+    server.publish_version(&uri, 2);
+    let none = server.ok(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(none, json!([]));
 }
 
 #[test]

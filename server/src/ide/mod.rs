@@ -6,6 +6,7 @@
 //! hover, navigation and rename all start from it.
 
 mod completion;
+mod formatting;
 mod hints;
 mod hover;
 mod navigation;
@@ -13,6 +14,7 @@ mod symbols;
 mod target;
 
 pub use completion::completion;
+pub use formatting::formatting;
 pub use hints::{code_lenses, inlay_hints};
 pub use hover::hover;
 pub use navigation::{definition, prepare_rename, references, rename};

@@ -363,6 +363,14 @@ impl LanguageServer for Charter {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         self.read("codeLens", params, handlers::code_lens::run).await
     }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.read("formatting", params, handlers::formatting::document).await
+    }
+
+    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.read("rangeFormatting", params, handlers::formatting::range).await
+    }
 }
 
 /// A request that panics on purpose, for testing that a panic never takes the server down;

@@ -6,6 +6,7 @@ pub mod code_lens;
 pub mod completion;
 pub mod definition;
 pub mod document_symbol;
+pub mod formatting;
 pub mod hover;
 pub mod inlay_hint;
 pub mod references;
