@@ -25,7 +25,7 @@ pub struct FmtArgs {
     /// Change nothing: print a diff of each file that would change and exit with status 1 if any.
     #[arg(long)]
     check: bool,
-    /// The file name standing input stands for, which says its kind (default: a manifest if it
+    /// The file name standard input stands for, which says its kind (default: a manifest if it
     /// has a `manifest` key, else a policy).
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
