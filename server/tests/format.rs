@@ -6,8 +6,11 @@
 //! binary: `charter fmt --check` passes on the examples and bundled policies, which are kept
 //! formatted, and fails with a diff on a file that is not.
 
+mod support;
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use charter::check::Context;
 use charter::cli::render::{Format, Source, render};
@@ -17,6 +20,7 @@ use charter::syntax::{Limits, parse};
 use charter::text::decode;
 use charter::workspace::{FileKind, Workspace};
 use serde_json::Value;
+use support::TempDir;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -56,7 +60,11 @@ fn corpus() -> Vec<(String, String, FileKind)> {
         for (i, part) in bytes.split(|&b| b == 0).take(2).enumerate() {
             let (text, _) = decode(part);
             for kind in [FileKind::Policy, FileKind::Manifest] {
-                texts.push((format!("{} part {i} as {kind:?}", path.display()), text.to_string(), kind));
+                texts.push((
+                    format!("{} part {i} as {kind:?}", path.display()),
+                    text.to_string(),
+                    kind,
+                ));
             }
         }
     }
@@ -82,8 +90,18 @@ fn check_json(base: &Workspace, text: &str, kind: FileKind) -> Vec<Value> {
         }
     };
     let mut out = Vec::new();
-    render(Format::Json, &results, &sources, false, "https://example.org/", &mut out).unwrap();
-    let Value::Array(mut items) = serde_json::from_slice(&out).unwrap() else { panic!("not an array") };
+    render(
+        Format::Json,
+        &results,
+        &sources,
+        false,
+        "https://example.org/",
+        &mut out,
+    )
+    .unwrap();
+    let Value::Array(mut items) = serde_json::from_slice(&out).unwrap() else {
+        panic!("not an array")
+    };
     for item in &mut items {
         strip_positions(item);
     }
@@ -152,11 +170,16 @@ fn formatting_is_idempotent_keeps_diagnostics_and_comments_over_the_corpus() {
             }
         }
     }
-    eprintln!("formatted {formatted} texts ({changed} changed), {unsupported} unsupported, {syntax} with syntax errors");
+    eprintln!(
+        "formatted {formatted} texts ({changed} changed), {unsupported} unsupported, {syntax} with syntax errors"
+    );
     if let Ok(dump) = std::env::var("CHARTER_FORMAT_FAILURES") {
         std::fs::write(dump, failures.join("\n=========\n")).unwrap();
     }
-    assert!(formatted > 1000 && changed > 100, "the corpus should exercise the formatter");
+    assert!(
+        formatted > 1000 && changed > 100,
+        "the corpus should exercise the formatter"
+    );
     assert!(
         failures.is_empty(),
         "{} failures, the first ones:\n{}",
@@ -183,4 +206,96 @@ fn examples_and_bundled_policies_are_kept_formatted() {
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+const MESSY: &str = "use-cases:\n  - categories:\n      - general.coding\n    id: help  # the first\nmanifest: bot\n";
+const TIDY: &str = "manifest: bot\n\nuse-cases:\n  - id: help  # the first\n    categories: [general.coding]\n";
+
+#[test]
+fn fmt_check_prints_a_diff_and_fails_then_fmt_writes_the_file() {
+    let dir = TempDir::new("fmt");
+    let path = dir.write("bot.usecases.yaml", MESSY);
+    let check = charter(&["fmt", "--check", "."], &dir.path);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("--- ./bot.usecases.yaml\n+++ ./bot.usecases.yaml (formatted)\n@@ "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n-use-cases:\n") && stdout.contains("\n+use-cases:\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n manifest: bot\n"),
+        "an unchanged line is context: {stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        MESSY,
+        "--check changes nothing"
+    );
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("1 of 1 file would be reformatted"), "{stderr}");
+
+    let write = charter(&["fmt"], &dir.path);
+    assert_eq!(
+        write.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&write.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), TIDY);
+    assert_eq!(charter(&["fmt", "--check", "."], &dir.path).status.code(), Some(0));
+}
+
+#[test]
+fn fmt_leaves_a_file_with_a_syntax_error_and_prints_the_error_check_gives() {
+    let dir = TempDir::new("fmt-syntax");
+    let broken = "manifest: bot\nuse-cases: [\n";
+    let path = dir.write("bot.usecases.yaml", broken);
+    let run = charter(&["fmt", "bot.usecases.yaml"], &dir.path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[yaml-syntax]") && stderr.contains("bot.usecases.yaml:"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    let check = charter(&["check", "bot.usecases.yaml"], &dir.path);
+    let first_error = |s: &str| s.lines().find(|l| l.starts_with("error[")).map(str::to_owned);
+    assert_eq!(
+        first_error(&stderr),
+        first_error(&String::from_utf8_lossy(&check.stdout))
+    );
+}
+
+#[test]
+fn fmt_notes_a_file_it_does_not_rewrite_and_leaves_it() {
+    let dir = TempDir::new("fmt-anchor");
+    let text =
+        "manifest: bot\nuse-cases:\n  - id: a\n    categories: &c [general.coding]\n  - id: b\n    categories: *c\n";
+    let path = dir.write("bot.usecases.yaml", text);
+    let run = charter(&["fmt", "."], &dir.path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("left `./bot.usecases.yaml` as it is: line 4 defines an anchor"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn fmt_reads_standard_input_with_the_kind_its_file_name_gives() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["fmt", "-", "--stdin-filename", "bot.usecases.yaml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(MESSY.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), TIDY);
 }

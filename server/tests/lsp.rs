@@ -1172,7 +1172,10 @@ fn formatting_edits_the_changed_lines_only() {
         "manifest: bot\n\nuse-cases:\n  - id: help\n    categories: [general.coding]\n  - id: other\n    categories: [general.writing]\n"
     );
     // The first line does not change, so no edit covers it.
-    assert!(edits.iter().all(|e| e["range"]["start"]["line"].as_u64() >= Some(1)), "{edits:?}");
+    assert!(
+        edits.iter().all(|e| e["range"]["start"]["line"].as_u64() >= Some(1)),
+        "{edits:?}"
+    );
     let ranged = server.ok(
         "textDocument/rangeFormatting",
         json!({ "textDocument": { "uri": uri }, "range": range(6, 0, 6, 5), "options": { "tabSize": 2, "insertSpaces": true } }),

@@ -15,9 +15,11 @@ use crate::text::decode;
 use crate::workspace::{FileKind, invalid_utf8};
 
 #[derive(Args, Debug)]
-#[command(after_help = "Files with a YAML syntax error are left as they are and their error is printed \
+#[command(
+    after_help = "Files with a YAML syntax error are left as they are and their error is printed \
                         (exit status 1). Files using anchors, aliases, tags or document markers are left \
-                        as they are, with a note saying why. See the user's guide, `Formatting`.")]
+                        as they are, with a note saying why. See the user's guide, `Formatting`."
+)]
 pub struct FmtArgs {
     /// Files or folders to format (`-`: standard input to standard output).
     #[arg(value_name = "PATH", default_value = ".")]
@@ -37,7 +39,9 @@ enum Outcome {
     /// Reformatted (or, with `--check`, would be).
     Changed,
     /// Left as it is: an error (a syntax error, a bug) or a note (YAML not rewritten).
-    Refused { error: bool },
+    Refused {
+        error: bool,
+    },
 }
 
 pub fn run(args: FmtArgs) -> Result<u8, String> {
@@ -112,7 +116,11 @@ fn file(path: &Path, kind: FileKind, check: bool) -> Result<Outcome, String> {
         unified_diff(&shown, &text, &new, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
     } else {
         // `decode` dropped a byte-order mark; the file keeps it.
-        let bom = if bytes.starts_with("\u{feff}".as_bytes()) { "\u{feff}" } else { "" };
+        let bom = if bytes.starts_with("\u{feff}".as_bytes()) {
+            "\u{feff}"
+        } else {
+            ""
+        };
         std::fs::write(path, format!("{bom}{new}")).map_err(|e| format!("cannot write `{shown}`: {e}"))?;
     }
     Ok(Outcome::Changed)
@@ -141,7 +149,14 @@ fn report(shown: &str, text: &str, diagnostics: Vec<Diagnostic>) {
     let sources = |_: FileId| Source { path: shown, text };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let results = [(FileId(0), diagnostics)];
-    let _ = render(Format::Human, &results, &sources, color, DEFAULT_DOCS_URL, &mut std::io::stderr().lock());
+    let _ = render(
+        Format::Human,
+        &results,
+        &sources,
+        color,
+        DEFAULT_DOCS_URL,
+        &mut std::io::stderr().lock(),
+    );
 }
 
 /// `charter fmt -`: standard input formatted to standard output (unchanged when refused).
@@ -175,7 +190,11 @@ fn stdin(args: &FmtArgs) -> Result<u8, String> {
         out.write_all(new.as_bytes())
     };
     written.map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(if args.check && new != text { EXIT_PROBLEMS } else { status })
+    Ok(if args.check && new != text {
+        EXIT_PROBLEMS
+    } else {
+        status
+    })
 }
 
 /// Without a file name: a manifest if the text has a top-level `manifest:` key.

@@ -71,7 +71,11 @@ impl Comments {
             } else if let Some(node) = scalars.last_before(starts[line], start) {
                 comments.trailing.insert(node, body);
             } else {
-                return Err(unsupported(text, start, "has a comment after `-`, `[` or `]` with no value before it"));
+                return Err(unsupported(
+                    text,
+                    start,
+                    "has a comment after `-`, `[` or `]` with no value before it",
+                ));
             }
         }
         refuse_markers(text, &starts, &lines, &scalars)?;
@@ -126,7 +130,9 @@ impl Comments {
     /// key's or item's own.
     fn split_header(&mut self, tree: &Tree) {
         let Some(root) = tree.root() else { return };
-        let Some(mut gap) = self.leading.remove(&root) else { return };
+        let Some(mut gap) = self.leading.remove(&root) else {
+            return;
+        };
         let first_child = match tree.kind(root) {
             NodeKind::Mapping(entries) => entries.first().map(|e| e.key),
             NodeKind::Sequence(items) => items.first().copied(),

@@ -39,7 +39,9 @@ pub fn line_diff(old: &[&str], new: &[&str]) -> Vec<Hunk> {
             new: prefix..prefix + b.len(),
         }]
     };
-    let Some(pairs) = matching_lines(a, b) else { return whole() };
+    let Some(pairs) = matching_lines(a, b) else {
+        return whole();
+    };
     let mut hunks = Vec::new();
     let (mut i, mut j) = (0, 0);
     for (x, y) in pairs.into_iter().chain([(a.len(), b.len())]) {
@@ -92,7 +94,11 @@ fn matching_lines(a: &[&str], b: &[&str]) -> Option<Vec<(usize, usize)>> {
         let v = &trace[d as usize];
         let at = |k: isize| (k + d + 1) as usize;
         let k = x - y;
-        let prev_k = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) { k + 1 } else { k - 1 };
+        let prev_k = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
+            k + 1
+        } else {
+            k - 1
+        };
         let prev_x = v[at(prev_k)];
         let prev_y = prev_x - prev_k;
         while x > prev_x && y > prev_y {

@@ -64,7 +64,11 @@ pub fn format(text: &str, kind: FileKind) -> Result<String, Refusal> {
     };
     let crlf = uses_crlf(body)?;
     // YAML reads `\r\n` as one line break, inside scalars too: the values do not change.
-    let body: Cow<str> = if crlf { body.replace("\r\n", "\n").into() } else { body.into() };
+    let body: Cow<str> = if crlf {
+        body.replace("\r\n", "\n").into()
+    } else {
+        body.into()
+    };
     let tree = parse(&body, &Limits::default()).tree;
     refuse_unsupported(&body, &tree)?;
     let comments = Comments::scan(&body, &tree)?;

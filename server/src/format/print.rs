@@ -51,12 +51,14 @@ impl Printer<'_> {
         self.gap(footer, 0, true);
     }
 
-    /// The root map: one blank line around each entry that takes more than one line; between
-    /// one-line entries, the author's blank line if there was one.
+    /// The root map: a blank line around each entry that takes more than one line, unless its
+    /// comments above already have one (a comment set apart from it stays where it was);
+    /// between one-line entries, the author's blank line if there was one.
     fn top_level(&mut self, entries: &[Entry], shape: Shape) {
         let mut previous_multiline = false;
         for (i, e) in ordered(self.tree, entries, shape).into_iter().enumerate() {
             let gap = self.comments.leading.get(&e.key).map_or(&[][..], Vec::as_slice);
+            let gap_blank = gap.contains(&GapLine::Blank);
             let author_blank = gap.first() == Some(&GapLine::Blank);
             let saved = std::mem::take(&mut self.out);
             self.gap(gap, 0, true);
@@ -64,7 +66,7 @@ impl Printer<'_> {
             self.entry(e, 0, shape);
             let multiline = self.out[comment_len..].trim_end().contains('\n');
             let entry = std::mem::replace(&mut self.out, saved);
-            if i > 0 && (author_blank || multiline || previous_multiline) {
+            if i > 0 && (author_blank || ((multiline || previous_multiline) && !gap_blank)) {
                 self.out.push('\n');
             }
             self.out.push_str(&entry);
@@ -282,7 +284,10 @@ impl Printer<'_> {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             let children: Vec<(NodeId, NodeId)> = match self.tree.kind(n) {
-                NodeKind::Mapping(entries) => entries.iter().flat_map(|e| [(e.key, e.key), (e.key, e.value)]).collect(),
+                NodeKind::Mapping(entries) => entries
+                    .iter()
+                    .flat_map(|e| [(e.key, e.key), (e.key, e.value)])
+                    .collect(),
                 NodeKind::Sequence(items) => items.iter().map(|&i| (i, i)).collect(),
                 _ => Vec::new(),
             };
@@ -300,7 +305,7 @@ impl Printer<'_> {
     }
 
     /// `[a, b]`, `{ k: v }`: `outer` for the collection itself, which must be a list of
-    /// scalars or written in flow style; nested ones (`{ k: [a, b] }`) are then flow too.
+    /// scalars or a map written in flow style; what it holds (`{ k: [a, b] }`) is then flow too.
     fn flow_text(&self, node: NodeId, shape: Shape, outer: bool) -> Option<String> {
         let written_flow = matches!(self.text.as_bytes().get(self.tree.range(node).start), Some(b'[' | b'{'));
         match self.tree.kind(node) {
@@ -309,7 +314,8 @@ impl Printer<'_> {
             NodeKind::Scalar(_) => self.scalar_inline(node, true, 0),
             NodeKind::Sequence(items) => {
                 let scalars = items.iter().all(|&i| matches!(self.tree.kind(i), NodeKind::Scalar(_)));
-                if outer && !scalars && !written_flow {
+                // Lists of maps or lists are one item per line, however they were written.
+                if outer && !scalars {
                     return None;
                 }
                 let parts: Option<Vec<String>> =

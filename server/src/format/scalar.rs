@@ -48,9 +48,8 @@ fn is_float(t: &str) -> bool {
         None => (mantissa, None),
     };
     let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    let mantissa_ok = all_digits(int)
-        && frac.is_none_or(all_digits)
-        && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
+    let mantissa_ok =
+        all_digits(int) && frac.is_none_or(all_digits) && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
         !e.is_empty() && all_digits(e)
@@ -96,7 +95,11 @@ pub(super) fn plain_fits_flow(raw: &str) -> bool {
 pub(super) fn reindent_folded(raw: &str, indent: usize, plain: bool) -> String {
     let mut out = String::with_capacity(raw.len());
     for (i, line) in raw.split('\n').enumerate() {
-        let line = if plain { line.trim_end_matches([' ', '\t']) } else { line };
+        let line = if plain {
+            line.trim_end_matches([' ', '\t'])
+        } else {
+            line
+        };
         if i == 0 {
             out.push_str(line);
             continue;
@@ -135,7 +138,9 @@ pub(super) fn block_content(text: &str, range: TextRange, indent: usize) -> Vec<
         .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
     body.split('\n')
         .map(|line| {
-            let rest = line.get(base..).filter(|_| line.as_bytes()[..base].iter().all(|&b| b == b' '));
+            let rest = line
+                .get(base..)
+                .filter(|_| line.as_bytes()[..base].iter().all(|&b| b == b' '));
             match rest {
                 Some(rest) if !rest.is_empty() => {
                     let mut l = String::with_capacity(indent + rest.len());

@@ -33,7 +33,12 @@ pub(super) fn verify(text: &str, tree: &Tree, comments: &Comments, out: &str, ki
     }
     let mut before = comments.all.clone();
     let mut after = Comments::scan(out, &parsed.tree)
-        .map_err(|r| Refusal::Internal(format!("the formatted text's comments cannot be read back ({})", r.reason())))?
+        .map_err(|r| {
+            Refusal::Internal(format!(
+                "the formatted text's comments cannot be read back ({})",
+                r.reason()
+            ))
+        })?
         .all;
     before.sort_unstable();
     after.sort_unstable();

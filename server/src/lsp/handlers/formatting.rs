@@ -16,7 +16,10 @@ pub fn document(snap: &Snapshot, params: DocumentFormattingParams) -> Option<Vec
 /// The whole file is formatted; the edits returned are those touching the range.
 pub fn range(snap: &Snapshot, params: DocumentRangeFormattingParams) -> Option<Vec<TextEdit>> {
     let file = snap.file(&params.text_document.uri)?;
-    let within = TextRange::new(snap.offset(file, params.range.start), snap.offset(file, params.range.end));
+    let within = TextRange::new(
+        snap.offset(file, params.range.start),
+        snap.offset(file, params.range.end),
+    );
     edits(snap, &params.text_document.uri, Some(within))
 }
 
