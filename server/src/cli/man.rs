@@ -60,7 +60,7 @@ pub fn page() -> io::Result<Vec<u8>> {
     out.extend_from_slice(b".SH \"EXIT STATUS\"\n");
     write!(
         out,
-        ".TP\n0\nNo errors.\n.TP\n{EXIT_PROBLEMS}\n\\fBcheck\\fR found errors (or warnings, with \\fB\\-\\-deny\\-warnings\\fR).\n\
+        ".TP\n0\nNo errors.\n.TP\n{EXIT_PROBLEMS}\n\\fBcheck\\fR found errors (or warnings, with \\fB\\-\\-deny\\-warnings\\fR); \\fBfmt\\fR left a file with a syntax error, or with \\fB\\-\\-check\\fR found a file to reformat.\n\
          .TP\n{EXIT_USAGE}\nBad usage, or input that cannot be read.\n"
     )?;
     out.extend_from_slice(

@@ -272,11 +272,9 @@ impl Printer<'_> {
     /// map the author wrote in flow style, with no comment inside but after its last scalar (and
     /// then none after the key), fitting in [`WIDTH`] from column `used`.
     fn flow(&self, node: NodeId, shape: Shape, used: usize, key_comment: bool) -> Option<String> {
-        if !self.flow_comments_ok(node, key_comment) {
-            return None;
-        }
+        // The shape first: most collections (lists of rules, maps of ids) fail it at once.
         let text = self.flow_text(node, shape, true)?;
-        (used + text.chars().count() <= WIDTH).then_some(text)
+        (used + text.chars().count() <= WIDTH && self.flow_comments_ok(node, key_comment)).then_some(text)
     }
 
     fn flow_comments_ok(&self, node: NodeId, key_comment: bool) -> bool {
