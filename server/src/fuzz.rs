@@ -34,6 +34,21 @@ pub fn yaml(data: &[u8]) {
     for d in &diagnostics {
         assert_diagnostic(&[&text], FileId(0), d);
     }
+    format_twice(&text);
+}
+
+/// The formatter never fails its own check of its output (that would be a bug it caught), and
+/// formatting its output again changes nothing.
+fn format_twice(text: &str) {
+    use crate::format::{Refusal, format};
+    match format(text, FileKind::Policy) {
+        Err(Refusal::Internal(why)) => panic!("the formatter refused its own output: {why}"),
+        Err(_) => {}
+        Ok(out) => match format(&out, FileKind::Policy) {
+            Ok(again) => assert_eq!(again, out, "formatting twice changed the text"),
+            Err(r) => panic!("the formatter refused its own output: {}", r.reason()),
+        },
+    }
 }
 
 /// The whole check of a policy and a manifest, as `charter check` does it, then one output

@@ -69,7 +69,12 @@ pub fn format(text: &str, kind: FileKind) -> Result<String, Refusal> {
     } else {
         body.into()
     };
-    let tree = parse(&body, &Limits::default()).tree;
+    // The tree's ranges must be those of `body`: parsed again only if it differs from `text`.
+    let tree = if body.len() == text.len() {
+        parsed.tree
+    } else {
+        parse(&body, &Limits::default()).tree
+    };
     refuse_unsupported(&body, &tree)?;
     let comments = Comments::scan(&body, &tree)?;
     let out = print::print(&body, &tree, &comments, kind);

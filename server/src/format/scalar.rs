@@ -117,7 +117,9 @@ pub(super) fn reindent_folded(raw: &str, indent: usize, plain: bool) -> String {
 /// The header of a block scalar (`|`, `>-`, ...) whose range is `range`.
 pub(super) fn block_header(text: &str, range: TextRange) -> &str {
     let rest = &text[range.start..range.end];
-    let len = 1 + rest[1..]
+    let len = 1 + rest
+        .get(1..)
+        .unwrap_or("")
         .bytes()
         .take_while(|b| matches!(b, b'1'..=b'9' | b'+' | b'-'))
         .count();
