@@ -173,6 +173,7 @@ fn formatting_is_idempotent_keeps_diagnostics_and_comments_over_the_corpus() {
     eprintln!(
         "formatted {formatted} texts ({changed} changed), {unsupported} unsupported, {syntax} with syntax errors"
     );
+    // Every failure in full, for debugging: `CHARTER_FORMAT_FAILURES=/tmp/f.txt cargo test ...`.
     if let Ok(dump) = std::env::var("CHARTER_FORMAT_FAILURES") {
         std::fs::write(dump, failures.join("\n=========\n")).unwrap();
     }

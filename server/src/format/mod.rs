@@ -1,7 +1,7 @@
 //! The canonical layout of policies and manifests (`charter fmt`, editor formatting): text in,
 //! text out, pure. The layout is rebuilt from the YAML tree; what the tree does not hold is
 //! recovered from the text (comments, blank lines, how scalars are written) or, when it cannot be
-//! reproduced exactly (anchors, tags, documents markers), the file is refused and left as it is.
+//! reproduced exactly (anchors, tags, document markers), the file is refused and left as it is.
 //!
 //! Every result is checked before it is returned (`verify`): the output must parse to the same
 //! values in the same order (up to the key order the layout imposes) and keep every comment.
