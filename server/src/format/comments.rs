@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{Refusal, line_of, scalar};
+use super::{Refusal, scalar, unsupported};
 use crate::syntax::{NodeId, NodeKind, ScalarStyle, Tree};
 
 /// A line kept above a key or item.
@@ -151,13 +151,6 @@ impl Comments {
             self.leading.insert(first_child.unwrap_or(root), gap);
         }
     }
-}
-
-fn unsupported(text: &str, at: usize, what: &str) -> Refusal {
-    Refusal::Unsupported(format!(
-        "line {} {what}, which `charter fmt` does not rewrite; the file is left as it is",
-        line_of(text, at)
-    ))
 }
 
 /// Document markers (`---`, `...`) and directives (`%YAML`) the tree does not record.

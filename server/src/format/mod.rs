@@ -98,6 +98,14 @@ fn uses_crlf(text: &str) -> Result<bool, Refusal> {
     Ok(crs > 0)
 }
 
+/// The refusal of YAML the layout does not reproduce: what, at which line, and what to do.
+fn unsupported(text: &str, at: usize, what: &str) -> Refusal {
+    Refusal::Unsupported(format!(
+        "line {} {what}, which `charter fmt` does not rewrite; format this file by hand",
+        line_of(text, at)
+    ))
+}
+
 /// 1-based line of byte `at`.
 fn line_of(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].matches('\n').count() + 1
@@ -107,12 +115,7 @@ fn line_of(text: &str, at: usize) -> usize {
 /// none of them), document markers and directives, block scalars whose indentation or trailing
 /// lines are part of their header, and keys that are not one-line scalars.
 fn refuse_unsupported(text: &str, tree: &Tree) -> Result<(), Refusal> {
-    let unsupported = |at: usize, what: &str| {
-        Err(Refusal::Unsupported(format!(
-            "line {} {what}, which `charter fmt` does not rewrite; the file is left as it is",
-            line_of(text, at)
-        )))
-    };
+    let unsupported = |at: usize, what: &str| Err(unsupported(text, at, what));
     if tree.anchored {
         let at = text.find('&').unwrap_or(0);
         return unsupported(at, "defines an anchor (`&name`) for aliases (`*name`)");
