@@ -189,6 +189,41 @@ fn formatting_is_idempotent_keeps_diagnostics_and_comments_over_the_corpus() {
     );
 }
 
+/// Manifests and the example policy as a user edits them (comments, flow maps, block text,
+/// CRLF, half-typed YAML): the formatter's check of its own output never fails, formatting is
+/// idempotent, and the diagnostics do not change.
+#[test]
+fn randomly_edited_files_format_safely() {
+    let base = Workspace::with_bundled();
+    let example = std::fs::read_to_string(repo().join("examples/acme.policy.yaml")).unwrap();
+    let rounds: usize = std::env::var("CHARTER_FORMAT_ROUNDS").map_or(400, |n| n.parse().unwrap());
+    let mut rng = charter::testing::Rng(0x5555_6666);
+    let mut formatted = 0;
+    for round in 0..rounds {
+        let (mut text, kind) = match round % 2 {
+            0 => (charter::testing::random_manifest(&mut rng), FileKind::Manifest),
+            _ => (example.clone(), FileKind::Policy),
+        };
+        for _ in 0..1 + rng.below(4) {
+            let (start, end, inserted) = charter::testing::random_manifest_edit(&mut rng, &text);
+            text.replace_range(start..end, &inserted);
+        }
+        let out = match format(&text, kind) {
+            Ok(out) => out,
+            Err(Refusal::Internal(why)) => panic!("round {round}: {why}\n{text}"),
+            Err(_) => continue,
+        };
+        formatted += 1;
+        assert_eq!(format(&out, kind).ok().as_ref(), Some(&out), "round {round}:\n{text}");
+        assert_eq!(
+            check_json(&base, &text, kind),
+            check_json(&base, &out, kind),
+            "round {round}:\n{text}\n---- formatted ----\n{out}"
+        );
+    }
+    assert!(formatted > rounds / 4, "only {formatted} of {rounds} formatted");
+}
+
 fn charter(args: &[&str], dir: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(args)

@@ -131,6 +131,9 @@ fn refuse_unsupported(text: &str, tree: &Tree) -> Result<(), Refusal> {
                 if !matches!(text.as_bytes().get(range.start), Some(b'|' | b'>')) {
                     return unsupported(range.start, "has a block scalar whose header cannot be found");
                 }
+                if scalar::block_has_trailing_space_lines(text, range) {
+                    return unsupported(range.start, "has block text ending in lines of spaces");
+                }
                 let header = scalar::block_header(text, range);
                 if header.contains(|c: char| c == '+' || c.is_ascii_digit()) {
                     return unsupported(
@@ -147,6 +150,22 @@ fn refuse_unsupported(text: &str, tree: &Tree) -> Result<(), Refusal> {
                     && text[range.start..range.end] != *s.text.as_str() =>
             {
                 return unsupported(range.start, "has a plain scalar whose text cannot be found");
+            }
+            // YAML reserves these to start other tokens; a reader that took one as the start of a
+            // plain value (in flow context) may read it otherwise where the layout moves it.
+            NodeKind::Scalar(s)
+                if s.style == ScalarStyle::Plain
+                    && s.text.starts_with([
+                        ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
+                    ]) =>
+            {
+                return unsupported(
+                    range.start,
+                    &format!(
+                        "has a value starting with `{}`, which YAML reserves; quote it",
+                        &s.text[..1]
+                    ),
+                );
             }
             NodeKind::Mapping(entries) => {
                 for e in entries {

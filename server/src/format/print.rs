@@ -290,7 +290,9 @@ impl Printer<'_> {
                 _ => Vec::new(),
             };
             for (slot, child) in children {
-                if self.comments.leading.contains_key(&slot) {
+                // Blank lines between items do not keep a list in block style; comments do.
+                let commented = self.comments.leading.get(&slot);
+                if commented.is_some_and(|gap| gap.iter().any(|l| matches!(l, GapLine::Comment(_)))) {
                     return false;
                 }
                 if self.comments.trailing.contains_key(&child) && (child != last || key_comment) {

@@ -130,14 +130,10 @@ pub(super) fn block_header(text: &str, range: TextRange) -> &str {
 /// depends only on the indentation of each line relative to the first non-empty one, which is
 /// kept. Lines of white space shorter than that indentation are empty lines either way.
 pub(super) fn block_content(text: &str, range: TextRange, indent: usize) -> Vec<String> {
-    let Some(newline) = text[range.start..range.end].find('\n') else {
+    let Some(body) = block_body(text, range) else {
         return Vec::new();
     };
-    let body = &text[range.start + newline + 1..range.end];
-    let base = body
-        .split('\n')
-        .find(|l| !l.trim().is_empty())
-        .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
+    let base = content_indent(body);
     body.split('\n')
         .map(|line| {
             let rest = line
@@ -154,6 +150,35 @@ pub(super) fn block_content(text: &str, range: TextRange, indent: usize) -> Vec<
             }
         })
         .collect()
+}
+
+/// The content lines of a block scalar, through the end of the last one: the scalar's range
+/// stops before trailing white space, which a literal scalar keeps.
+fn block_body(text: &str, range: TextRange) -> Option<&str> {
+    let newline = text[range.start..range.end].find('\n')?;
+    let end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+    Some(&text[range.start + newline + 1..end])
+}
+
+/// The indentation of a block scalar's content: that of its first non-empty line.
+fn content_indent(body: &str) -> usize {
+    body.split('\n')
+        .find(|l| !l.trim().is_empty())
+        .map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
+}
+
+/// Whether lines of white space follow the block scalar's last content line that are deeper
+/// than its content: they belong to its value, beyond its range.
+pub(super) fn block_has_trailing_space_lines(text: &str, range: TextRange) -> bool {
+    let Some(body) = block_body(text, range) else {
+        return false;
+    };
+    let base = content_indent(body);
+    text[range.end..]
+        .split('\n')
+        .skip(1)
+        .take_while(|l| l.trim().is_empty())
+        .any(|l| l.len() > base)
 }
 
 pub(super) fn push_indent(out: &mut String, indent: usize) {
