@@ -237,7 +237,10 @@ fn judge_use_case(
             return;
         }
         if expected == Expected::Prohibited {
-            return; // the test passes: a prohibited use case owes nothing
+            // The verdict test passes; a prohibited use case owes nothing, so a non-empty
+            // `expect-owes` beside it is an expectation that can never hold.
+            out.extend(owes_beside_prohibited(describe, uc));
+            return;
         }
     } else {
         for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
@@ -401,6 +404,20 @@ fn unexpected_owed(
     rules.dedup();
     let d = Diagnostic::new(Code::UnexpectedVerdict, key, message);
     Some(describe.relate_rules(d, &rules, "requires it"))
+}
+
+/// `unexpected-verdict` at `expect-owes` when a use case expected (and found) prohibited also
+/// lists safeguards it should owe: no verdict can meet both.
+fn owes_beside_prohibited(describe: &Describe, uc: &UseCaseDecl) -> Option<Diagnostic> {
+    let (key, list) = uc.expect_owes.as_ref().filter(|(_, l)| !l.value.is_empty())?;
+    let listed: Vec<String> = list.value.iter().map(|s| format!("`{}`", s.value)).collect();
+    let message = format!(
+        "use case `{}` expects `prohibited` and to owe {}, but a prohibited use case owes nothing under policy `{}`; remove `expect-owes` or expect `allowed`",
+        uc.id.value,
+        listed.join(", "),
+        describe.policy.name(describe.ws),
+    );
+    Some(Diagnostic::new(Code::UnexpectedVerdict, *key, message))
 }
 
 /// `prohibited-use`, or `ambiguous-decision` when only a rule conflict makes it prohibited.
