@@ -680,6 +680,8 @@ mod tests {
                 let inside =
                     |l: &Location| l.range.start <= l.range.end && l.range.end <= cx.ws.file(l.file).text.len();
                 let _ = crate::ide::document_symbols(&cx, file);
+                assert!(crate::ide::folding_ranges(&cx, file).iter().all(|f| f.range.end <= len));
+                assert!(crate::ide::document_links(&cx, file).iter().all(|l| l.range.end <= len));
                 // Every offset on the whole texts; on prefixes, only the ends, to stay quick.
                 let offsets: Vec<usize> = if full {
                     (0..=len + 1).collect()
@@ -692,6 +694,13 @@ mod tests {
                     }
                     assert!(definition(&cx, file, offset).iter().all(inside));
                     assert!(references(&cx, file, offset, true).iter().all(inside));
+                    let highlights = crate::ide::document_highlights(&cx, file, offset);
+                    assert!(highlights.iter().all(|h| h.range.end <= len));
+                    assert!(
+                        crate::ide::selection_ranges(&cx, file, offset)
+                            .iter()
+                            .all(|r| r.end <= len)
+                    );
                     if let Some(r) = prepare_rename(&cx, file, offset) {
                         assert!(r.end <= len);
                     }
