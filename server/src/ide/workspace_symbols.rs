@@ -95,33 +95,38 @@ fn flatten(symbols: Vec<Symbol>, out: &mut Vec<Symbol>) {
 }
 
 /// How well `name` matches `query` (lowercase, no spaces), or `None` when the query's characters
-/// are not all in the name in order, whatever their case. Higher is better: matches at the start
-/// of the name (most) or of a segment (after `.`, `-`, `@`) and runs of consecutive matches count
-/// extra, so `mc` ranks `malicious-cyber` above `commercial`.
+/// are not all in the name in order, whatever their case. Higher is better: each matched
+/// character counts, more at the start of the name or of a segment (after `.`, `-`, `@`, `_`)
+/// and when it follows the previous match, so `mc` ranks `malicious-cyber` above `commercial`.
+/// The best placement is found (`refunds` in `support.refunds` is the segment, not the `r` of
+/// `support`): for each query character, the best score of a match ending at each name position.
 fn fuzzy_score(query: &[char], name: &str) -> Option<i64> {
-    let mut score = 0;
-    let mut wanted = query.iter().peekable();
-    let mut previous: Option<char> = None;
-    let mut previous_matched = false;
-    for c in name.chars() {
-        let Some(&&q) = wanted.peek() else { break };
-        let matched = c.to_lowercase().eq(std::iter::once(q));
-        if matched {
-            wanted.next();
-            score += 1;
-            score += match previous {
-                None => 10,
-                Some('.' | '-' | '@' | '_') => 8,
-                Some(_) => 0,
-            };
-            if previous_matched {
-                score += 4;
+    let name: Vec<char> = name.chars().collect();
+    let bonus = |j: usize| match j.checked_sub(1).map(|p| name[p]) {
+        None => 10,
+        Some('.' | '-' | '@' | '_') => 8,
+        Some(_) => 0,
+    };
+    // `ending[j]`: the best score of the query so far with its last character at `name[j]`.
+    let mut ending: Vec<Option<i64>> = vec![Some(0); name.len() + 1];
+    let mut first = true;
+    for &q in query {
+        let mut next = vec![None; name.len() + 1];
+        // The best score of the query so far ending before `j`.
+        let mut before: Option<i64> = first.then_some(0);
+        for (j, &c) in name.iter().enumerate() {
+            if c.to_lowercase().eq(std::iter::once(q)) {
+                let run = if first { None } else { ending[j].map(|s| s + 4) };
+                next[j + 1] = before.max(run).map(|s| s + 1 + bonus(j));
+            }
+            if !first {
+                before = before.max(ending[j + 1]);
             }
         }
-        previous_matched = matched;
-        previous = Some(c);
+        ending = next;
+        first = false;
     }
-    wanted.peek().is_none().then_some(score)
+    ending.into_iter().max().flatten()
 }
 
 #[cfg(test)]
@@ -210,6 +215,10 @@ mod tests {
         let score = |q: &str, name: &str| fuzzy_score(&q.chars().collect::<Vec<_>>(), name);
         assert!(score("mc", "malicious-cyber") > score("mc", "commercial"));
         assert!(score("chat", "chat-logged") > score("chat", "violence.hate"));
+        assert!(
+            score("refunds", "support.refunds") == score("refunds", "eu-refunds"),
+            "the segment, not the `r` of `support`"
+        );
         assert_eq!(score("x", "audit-log"), None);
         assert_eq!(score("", "anything"), Some(0));
     }
