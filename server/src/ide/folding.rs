@@ -17,7 +17,7 @@ pub fn folding_ranges(cx: &Context, file: FileId) -> Vec<Fold> {
     let source = cx.ws.file(file);
     let tree = source.tree();
     let mut folds = node_folds(tree);
-    folds.extend(comment_folds(&source.text, &multi_line_scalars(tree)));
+    folds.extend(comment_folds(&source.text, &non_plain_scalars(tree)));
     folds.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
     folds.dedup_by_key(|f| f.range);
     folds
@@ -65,13 +65,24 @@ fn foldable(tree: &Tree, id: crate::syntax::NodeId) -> bool {
     }
 }
 
-/// Scalars whose text runs over lines, where a line starting with `#` is content, not a comment.
-fn multi_line_scalars(tree: &Tree) -> Vec<TextRange> {
-    tree.reachable()
+/// Quoted and block scalars, sorted (they never overlap): inside them, a line starting with `#`
+/// is content, not a comment.
+fn non_plain_scalars(tree: &Tree) -> Vec<TextRange> {
+    let mut ranges: Vec<TextRange> = tree
+        .reachable()
         .into_iter()
         .filter(|&id| tree.scalar(id).is_some_and(|s| !matches!(s.style, ScalarStyle::Plain)))
         .map(|id| tree.range(id))
-        .collect()
+        .collect();
+    ranges.sort();
+    ranges
+}
+
+/// Whether `offset` lies in one of `sorted` (disjoint ranges): a binary search, as a big file
+/// has thousands of quoted scalars.
+fn inside_any(sorted: &[TextRange], offset: usize) -> bool {
+    let after = sorted.partition_point(|r| r.start <= offset);
+    after > 0 && sorted[after - 1].contains(offset)
 }
 
 /// Runs of two or more consecutive lines holding only a comment, from the first `#` to the end
@@ -94,7 +105,7 @@ fn comment_folds(text: &str, scalars: &[TextRange]) -> Vec<Fold> {
         let content = line.trim_end_matches(['\n', '\r']);
         let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
         let hash = start + indent;
-        let comment = content[indent..].starts_with('#') && !scalars.iter().any(|s| s.contains(hash));
+        let comment = content[indent..].starts_with('#') && !inside_any(scalars, hash);
         if comment {
             let range = TextRange::new(hash, start + content.len());
             run = Some(match run {
@@ -151,9 +162,8 @@ mod tests {
     }
 
     #[test]
-    fn runs_of_comment_lines_fold_but_a_single_comment_does_not() {
-        let text =
-            "# Acme's policy\n  # owned by legal\r\n# ask before editing\npolicy: p\n# one line\nversion: 2025-01-01\n";
+    fn runs_of_comment_lines_fold_but_not_one_line_nor_hashes_in_quotes() {
+        let text = "# Acme's policy\n  # owned by legal\r\n# ask before editing\npolicy: p\n# one line\nversion: 2025-01-01\ntitle: \"Acme\n  # in quotes\n  # still the title\"\n";
         assert_eq!(
             folds(text),
             [(
