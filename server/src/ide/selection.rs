@@ -1,6 +1,6 @@
 //! Selection ranges ("expand selection"): from the scalar under the cursor outwards, its
-//! `key: value` entry, the mapping holding it, that mapping's own entry or sequence item, and so
-//! on up to the whole document. Each range strictly contains the one before, as LSP requires:
+//! `key: value` entry, the mapping holding it, that mapping's own entry or sequence item (from
+//! its `- `), and so on up to the whole document. Each range strictly contains the one before, as LSP requires:
 //! a range equal to the previous one (a mapping with one entry) is left out.
 
 use crate::check::Context;
@@ -14,7 +14,7 @@ pub fn selection_ranges(cx: &Context, file: FileId, offset: usize) -> Vec<TextRa
     let mut outermost_first = vec![TextRange::new(0, source.text.len())];
     let tree = source.tree();
     if let Some(root) = tree.root() {
-        descend(tree, root, offset, &mut outermost_first);
+        descend(&source.text, tree, root, offset, &mut outermost_first);
     }
     let mut chain: Vec<TextRange> = Vec::new();
     for range in outermost_first.into_iter().rev() {
@@ -29,7 +29,7 @@ pub fn selection_ranges(cx: &Context, file: FileId, offset: usize) -> Vec<TextRa
 }
 
 /// Pushes the ranges from `node` down to the innermost node at `offset`.
-fn descend(tree: &Tree, mut node: NodeId, offset: usize, out: &mut Vec<TextRange>) {
+fn descend(text: &str, tree: &Tree, mut node: NodeId, offset: usize, out: &mut Vec<TextRange>) {
     if !tree.range(node).touches(offset) {
         return;
     }
@@ -57,14 +57,25 @@ fn descend(tree: &Tree, mut node: NodeId, offset: usize, out: &mut Vec<TextRange
                     return; // between the key and its value
                 }
             }
-            NodeKind::Sequence(items) => match at(items.iter().filter(|&&i| inside(i)), offset, |i| tree.range(**i)) {
-                Some(&item) => item,
-                None => return,
-            },
+            NodeKind::Sequence(items) => {
+                let Some(&item) = at(items.iter().filter(|&&i| inside(i)), offset, |i| tree.range(**i)) else {
+                    return;
+                };
+                out.extend(with_dash(text, tree.range(item)).filter(|r| parent.start <= r.start));
+                item
+            }
             NodeKind::Scalar(_) | NodeKind::Invalid => return,
         };
         node = next;
     }
+}
+
+/// A block list's item from its `- `, so that one step selects the whole item to move or delete.
+fn with_dash(text: &str, item: TextRange) -> Option<TextRange> {
+    let before = text[..item.start].trim_end_matches([' ', '\t']);
+    before
+        .ends_with('-')
+        .then(|| TextRange::new(before.len() - 1, item.end))
 }
 
 /// The child whose range contains `offset`, else one that ends at it (a cursor just after a
@@ -111,6 +122,20 @@ mod tests {
                 "use-cases:\n  - id: 合同\n    categories: [high-risk.legal, cyber]",
                 document.trim_end(),
                 &document,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_item_with_its_dash_then_the_list() {
+        let text = "manifest: m\nuse-cases:\n  - id: a\n  - id: b\n    categories: [cy$0ber]\n";
+        let chain = chain("m.usecases.yaml", text);
+        assert_eq!(
+            chain[3..6],
+            [
+                "id: b\n    categories: [cyber]",
+                "- id: b\n    categories: [cyber]",
+                "- id: a\n  - id: b\n    categories: [cyber]",
             ]
         );
     }
