@@ -113,6 +113,11 @@ fn initialize_reports_name_version_encoding_and_capabilities() {
     assert_eq!(caps["referencesProvider"], true);
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
+    assert_eq!(caps["foldingRangeProvider"], true);
+    assert!(caps["documentLinkProvider"].is_object(), "{caps:#}");
+    assert_eq!(caps["workspaceSymbolProvider"], true);
+    assert_eq!(caps["documentHighlightProvider"], true);
+    assert_eq!(caps["selectionRangeProvider"], true);
     let code_action = &caps["codeActionProvider"];
     assert!(
         code_action == &json!(true)
@@ -1349,6 +1354,274 @@ fn quick_fix_adds_the_owed_safeguards_and_removes_the_diagnostic() {
     server.finish();
 }
 
+/// A policy with a run of comments, nested maps, a block scalar whose last line is not ASCII,
+/// and a rule list.
+const FOLD_POLICY: &str = "\
+# Acme's policy
+# owned by legal
+policy: acme
+version: 2025-10-01
+sections:
+  plans:
+    title: Pläne
+    text: |
+      Wer zahlt, bekommt mehr.
+      Zweite Zeile für Sie.
+# the rules
+rules:
+  - id: r
+    effect: allow
+    categories: [cyber.defense]
+";
+
+fn folds(server: &Server, uri: &str) -> Vec<Value> {
+    let answer = server.ok("textDocument/foldingRange", json!({ "textDocument": { "uri": uri } }));
+    answer.as_array().cloned().unwrap_or_else(|| panic!("{answer}"))
+}
+
+#[test]
+fn folding_ranges_end_on_the_last_line_of_their_content() {
+    let ws = TempDir::new("folding");
+    let uri = ws.uri("acme.policy.yaml");
+    let line_client = Options {
+        line_folding_only: true,
+        ..Options::default()
+    };
+    let server = Server::start(&line_client);
+    server.open(&uri, FOLD_POLICY);
+    let lines: Vec<(u64, u64, Value)> = folds(&server, &uri)
+        .iter()
+        .map(|f| {
+            assert!(f.get("endCharacter").is_none(), "lineFoldingOnly: no characters: {f}");
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f["kind"].clone(),
+            )
+        })
+        .collect();
+    let comment = json!("comment");
+    assert_eq!(
+        lines,
+        [
+            (0, 1, comment),     // the two comment lines, not the single one before `rules`
+            (4, 9, Value::Null), // `sections:` up to the block scalar's last line, not `# the rules`
+            (5, 9, Value::Null),
+            (7, 9, Value::Null), // `text: |`
+            (11, 14, Value::Null),
+            (12, 14, Value::Null), // the rule
+        ]
+    );
+    server.finish();
+
+    // A client that folds characters gets where the content ends, in its units.
+    let server = Server::start(&utf8_client());
+    server.open(&uri, FOLD_POLICY);
+    let sections = folds(&server, &uri)
+        .into_iter()
+        .find(|f| f["startLine"] == 4)
+        .expect("a fold at `sections:`");
+    assert_eq!(sections["endLine"], 9);
+    assert_eq!(
+        sections["endCharacter"],
+        "      Zweite Zeile für Sie.".len(),
+        "UTF-8 bytes: {sections}"
+    );
+    server.finish();
+}
+
+/// The line and columns of the first `token` on the first line of `text` holding it.
+fn range_of(text: &str, token: &str) -> Value {
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(token))
+        .unwrap_or_else(|| panic!("`{token}` in the text"));
+    let start = line.find(token).unwrap() as u32;
+    range(n as u32, start, n as u32, start + token.len() as u32)
+}
+
+const LINK_POLICY: &str = "\
+policy: acme
+version: 2025-10-01
+extends: anthropic-usage@2025-09-15
+sections:
+  logging:
+    title: Protokollierung
+    url: \"https://acme.example/policy#logging\"
+  internal:
+    url: see the wiki
+";
+
+#[test]
+fn document_links_open_the_policy_a_reference_resolves_to_and_section_urls() {
+    let ws = TempDir::new("links");
+    ws.write("acme.policy.yaml", LINK_POLICY);
+    ws.write("bot.usecases.yaml", ACME_BOT);
+    let unknown = "manifest: lost\npolicy: nowhere@2025-01-01\nuse-cases: []\n";
+    ws.write("lost.usecases.yaml", unknown);
+    let (policy, manifest, lost) = (
+        ws.uri("acme.policy.yaml"),
+        ws.uri("bot.usecases.yaml"),
+        ws.uri("lost.usecases.yaml"),
+    );
+    let server = Server::start(&workspace_client(&ws));
+    server.wait_indexed();
+    server.open(&policy, LINK_POLICY);
+    server.open(&manifest, ACME_BOT);
+    server.open(&lost, unknown);
+    let links = |uri: &str| server.ok("textDocument/documentLink", json!({ "textDocument": { "uri": uri } }));
+
+    let cached = file_uri(&server.cache.path.join(BUNDLED));
+    assert_eq!(
+        links(&policy),
+        json!([
+            {
+                "range": range_of(LINK_POLICY, "anthropic-usage@2025-09-15"),
+                "target": cached,
+                "tooltip": "Open the bundled policy `anthropic-usage@2025-09-15` (read-only)",
+            },
+            {
+                "range": range_of(LINK_POLICY, "https://acme.example/policy#logging"),
+                "target": "https://acme.example/policy#logging",
+                "tooltip": "Open the official text of section `logging`",
+            },
+        ]),
+        "the quotes are not in the link; `see the wiki` is no address"
+    );
+    assert_eq!(
+        links(&manifest),
+        json!([{
+            "range": range_of(ACME_BOT, "acme@2025-10-01"),
+            "target": policy,
+            "tooltip": "Open policy `acme@2025-10-01`",
+        }])
+    );
+    assert_eq!(links(&lost), json!([]), "an unknown policy gets no link");
+    server.finish();
+}
+
+#[test]
+fn workspace_symbols_search_every_file_and_the_bundled_policy_in_use() {
+    let (ws, server, policy, _manifest) = symbols_workspace();
+    let search = |query: &str| {
+        let answer = server.ok("workspace/symbol", json!({ "query": query }));
+        answer.as_array().cloned().unwrap_or_else(|| panic!("{answer}"))
+    };
+    let found = search("support");
+    let support = found
+        .iter()
+        .find(|s| s["name"] == "support")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(support["kind"], 5, "a category is a Class");
+    assert_eq!(support["containerName"], "shop@2025-10-01");
+    assert_eq!(
+        support["location"],
+        json!({ "uri": policy, "range": range(10, 2, 10, 9) })
+    );
+    assert_eq!(found[0]["name"], "support", "the exact name first: {found:#?}");
+
+    // A use case of a manifest that is not open.
+    let faq = search("faq");
+    let use_case = faq
+        .iter()
+        .find(|s| s["kind"] == 19)
+        .unwrap_or_else(|| panic!("{faq:#?}"));
+    assert_eq!(use_case["containerName"], "shop-bot");
+    let uri = use_case["location"]["uri"].as_str().unwrap();
+    assert!(uri.ends_with("/shop.usecases.yaml"), "{uri}");
+    assert_eq!(use_case["location"]["range"], range(3, 8, 3, 11));
+
+    // The bundled policy `bot.usecases.yaml` uses, in its cached file.
+    let malicious = search("no-malicious-cyber");
+    assert_eq!(malicious[0]["name"], "no-malicious-cyber");
+    assert_eq!(malicious[0]["containerName"], "anthropic-usage@2025-09-15");
+    assert_eq!(
+        malicious[0]["location"],
+        json!({ "uri": file_uri(&server.cache.path.join(BUNDLED)), "range": malicious_cyber_id() })
+    );
+    assert_eq!(search("zzzz"), Vec::<Value>::new());
+    drop(ws);
+    server.finish();
+}
+
+#[test]
+fn document_highlights_mark_the_declaration_written_and_references_read() {
+    let (_ws, server, policy, manifest) = symbols_workspace();
+    let highlight = |uri: &str, at: Value| {
+        server.ok(
+            "textDocument/documentHighlight",
+            json!({ "textDocument": { "uri": uri }, "position": at }),
+        )
+    };
+    let (write, read) = (3, 2);
+    let expected = json!([
+        { "range": range_of(SYMBOLS_POLICY, "audit-log"), "kind": write },
+        { "range": range(19, 17, 19, 26), "kind": read },
+    ]);
+    assert_eq!(highlight(&policy, pos(3, 5)), expected);
+    assert_eq!(highlight(&policy, pos(19, 20)), expected, "the same from the reference");
+    // In a manifest the declaration is elsewhere: only reads; off an id, nothing.
+    assert_eq!(
+        highlight(&manifest, pos(4, 20)),
+        json!([{ "range": range_of(BOT, "high-risk.legal"), "kind": read }])
+    );
+    assert_eq!(highlight(&manifest, pos(0, 2)), json!([]));
+    server.finish();
+}
+
+#[test]
+fn selection_ranges_grow_from_the_id_to_the_document_in_the_clients_units() {
+    let text =
+        "manifest: m\nuse-cases:\n  - id: 合同\n    summary: Verträge prüfen\n    categories: [high-risk.legal]\n";
+    let ws = TempDir::new("selection");
+    let uri = ws.uri("m.usecases.yaml");
+    let server = Server::start(&utf8_client());
+    server.open(&uri, text);
+    let answer = server.ok(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": uri }, "positions": [pos(2, 8), pos(4, 20)] }),
+    );
+    let chains: Vec<Vec<Value>> = answer
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .map(|mut link| {
+            let mut chain = vec![link["range"].clone()];
+            while let Some(parent) = link.get("parent") {
+                chain.push(parent["range"].clone());
+                link = parent;
+            }
+            chain
+        })
+        .collect();
+    assert_eq!(chains.len(), 2, "one answer per position");
+    let end = json!({ "line": 4, "character": 33 });
+    let from = |line: u32, character: u32| json!({ "start": pos(line, character), "end": end });
+    assert_eq!(
+        chains[0],
+        [
+            range(2, 8, 2, 14), // `合同`: six UTF-8 bytes
+            range(2, 4, 2, 14), // `id: 合同`
+            from(2, 4),         // the use case's map
+            from(2, 2),         // the list, from its dash
+            from(1, 0),         // `use-cases:`
+            from(0, 0),         // the root map
+            range(0, 0, 5, 0),  // the document
+        ]
+    );
+    let inner: Vec<String> = chains[1]
+        .iter()
+        .take(3)
+        .map(|r| slice(text, r, true).to_owned())
+        .collect();
+    assert_eq!(
+        inner,
+        ["high-risk.legal", "[high-risk.legal]", "categories: [high-risk.legal]"]
+    );
+    server.finish();
+}
+
 // ---------------------------------------------------------------------------------------------
 // 8. robustness
 
@@ -1426,6 +1699,13 @@ fn requests_about_unknown_or_closed_documents_answer_null() {
             ("textDocument/rename", with_name),
             ("textDocument/documentSymbol", json!({ "textDocument": doc })),
             ("textDocument/codeLens", json!({ "textDocument": doc })),
+            ("textDocument/foldingRange", json!({ "textDocument": doc })),
+            ("textDocument/documentLink", json!({ "textDocument": doc })),
+            ("textDocument/documentHighlight", at.clone()),
+            (
+                "textDocument/selectionRange",
+                json!({ "textDocument": doc, "positions": [pos(1, 3)] }),
+            ),
             (
                 "textDocument/inlayHint",
                 json!({ "textDocument": doc, "range": range(0, 0, 5, 0) }),
@@ -2156,6 +2436,9 @@ fn mangled_documents_never_stop_the_server() {
             let mut requests = position_requests(&doc, &at);
             requests.extend([
                 ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+                ("textDocument/foldingRange", json!({ "textDocument": doc })),
+                ("textDocument/documentLink", json!({ "textDocument": doc })),
+                ("workspace/symbol", json!({ "query": "a" })),
                 (
                     "textDocument/inlayHint",
                     json!({ "textDocument": doc, "range": range(0, 0, 200, 0) }),

@@ -13,6 +13,8 @@ pub struct ClientFlags {
     pub watch_registration: bool,
     pub configuration: bool,
     pub progress: bool,
+    /// The client folds whole lines only (`foldingRange.lineFoldingOnly`).
+    pub line_folding_only: bool,
 }
 
 impl ClientFlags {
@@ -29,6 +31,13 @@ impl ClientFlags {
                 .window
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            line_folding_only: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.folding_range.as_ref())
+                .and_then(|f| f.line_folding_only)
                 .unwrap_or(false),
         }
     }
@@ -103,6 +112,14 @@ pub fn server_capabilities(encoding: Encoding) -> ServerCapabilities {
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),

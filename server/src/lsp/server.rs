@@ -363,6 +363,35 @@ impl LanguageServer for Charter {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         self.read("codeLens", params, handlers::code_lens::run).await
     }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let line_folding_only = self.flags().line_folding_only;
+        self.read(
+            "foldingRange",
+            (params, line_folding_only),
+            handlers::folding_range::run,
+        )
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.read("documentLink", params, handlers::document_link::run).await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.read("workspace/symbol", params, handlers::workspace_symbol::run)
+            .await
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        self.read("documentHighlight", params, handlers::document_highlight::run)
+            .await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        self.read("selectionRange", params, handlers::selection_range::run)
+            .await
+    }
 }
 
 /// A request that panics on purpose, for testing that a panic never takes the server down;

@@ -109,6 +109,8 @@ pub struct Options {
     pub env: Vec<(&'static str, &'static str)>,
     /// Send only `rootUri` (the first folder), as older clients do, no `workspaceFolders`.
     pub root_uri_only: bool,
+    /// `foldingRange.lineFoldingOnly`: the client folds whole lines only.
+    pub line_folding_only: bool,
 }
 
 impl Options {
@@ -145,6 +147,7 @@ impl Options {
                     "rename": { "prepareSupport": true },
                     "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } } },
                     "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                    "foldingRange": { "lineFoldingOnly": self.line_folding_only },
                 },
             },
         });
@@ -891,7 +894,8 @@ pub fn flatten_symbols(symbols: &Value) -> Vec<(usize, Value)> {
 }
 
 /// The requests that take a document and a position (hover, completion, definition,
-/// references, prepareRename), at `at` in document `doc` (`{"uri": …}`).
+/// references, prepareRename, documentHighlight, selectionRange), at `at` in document `doc`
+/// (`{"uri": …}`).
 pub fn position_requests(doc: &Value, at: &Value) -> Vec<(&'static str, Value)> {
     let here = json!({ "textDocument": doc, "position": at });
     let mut references = here.clone();
@@ -901,6 +905,11 @@ pub fn position_requests(doc: &Value, at: &Value) -> Vec<(&'static str, Value)> 
         ("textDocument/completion", here.clone()),
         ("textDocument/definition", here.clone()),
         ("textDocument/references", references),
-        ("textDocument/prepareRename", here),
+        ("textDocument/prepareRename", here.clone()),
+        ("textDocument/documentHighlight", here),
+        (
+            "textDocument/selectionRange",
+            json!({ "textDocument": doc, "positions": [at] }),
+        ),
     ]
 }

@@ -5,11 +5,16 @@ pub mod code_action;
 pub mod code_lens;
 pub mod completion;
 pub mod definition;
+pub mod document_highlight;
+pub mod document_link;
 pub mod document_symbol;
+pub mod folding_range;
 pub mod hover;
 pub mod inlay_hint;
 pub mod references;
 pub mod rename;
+pub mod selection_range;
+pub mod workspace_symbol;
 
 use tower_lsp_server::ls_types::{Position, Uri};
 
