@@ -6,18 +6,22 @@
 //! hover, navigation and rename all start from it.
 
 mod completion;
+mod fix_all;
 mod hints;
 mod hover;
 mod navigation;
 mod symbols;
 mod target;
+mod tokens;
 
 pub use completion::completion;
+pub use fix_all::{FixAll, fix_all};
 pub use hints::{code_lenses, inlay_hints};
 pub use hover::hover;
 pub use navigation::{definition, prepare_rename, references, rename};
 pub use symbols::document_symbols;
 pub use target::{Target, TargetKind, target_at};
+pub use tokens::{SemanticToken, semantic_tokens};
 
 use crate::diagnostic::{Edit, FileId};
 use crate::text::TextRange;
