@@ -34,7 +34,10 @@ pub fn fix_all(diagnostics: &[Diagnostic]) -> FixAll {
             all.fixed.push(i);
             continue;
         }
-        if edits.iter().any(|e| all.edits.iter().any(|t| overlap(e.range, t.range))) {
+        if edits
+            .iter()
+            .any(|e| all.edits.iter().any(|t| overlap(e.range, t.range)))
+        {
             continue;
         }
         all.edits.extend(edits.iter().cloned());

@@ -31,7 +31,12 @@ pub fn semantic_tokens(cx: &Context, file: FileId, within: Option<TextRange>) ->
         .into_iter()
         .filter(|t| within.is_none_or(|w| t.range.start <= w.end && w.start <= t.range.end))
         // Clients draw no token across lines; an id never is one, but a folded scalar could be.
-        .filter(|t| !text.get(t.range.start..t.range.end).unwrap_or("\n").contains(['\n', '\r']))
+        .filter(|t| {
+            !text
+                .get(t.range.start..t.range.end)
+                .unwrap_or("\n")
+                .contains(['\n', '\r'])
+        })
         .collect();
     all.sort_by_key(|t| (t.range.start, t.range.end));
     // An alias repeats its anchor's range; a token may only be coloured once.
@@ -90,7 +95,11 @@ rules:
 ";
 
     /// Each token as (text, kind noun, declaration, deprecated, bundled).
-    fn described(cx: &Context, file: FileId, within: Option<TextRange>) -> Vec<(String, &'static str, bool, bool, bool)> {
+    fn described(
+        cx: &Context,
+        file: FileId,
+        within: Option<TextRange>,
+    ) -> Vec<(String, &'static str, bool, bool, bool)> {
         let text = &cx.ws.file(file).text;
         semantic_tokens(cx, file, within)
             .into_iter()

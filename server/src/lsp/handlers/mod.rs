@@ -5,11 +5,13 @@ pub mod code_action;
 pub mod code_lens;
 pub mod completion;
 pub mod definition;
+pub mod diagnostic;
 pub mod document_symbol;
 pub mod hover;
 pub mod inlay_hint;
 pub mod references;
 pub mod rename;
+pub mod semantic_tokens;
 
 use tower_lsp_server::ls_types::{Position, Uri};
 
