@@ -2498,6 +2498,15 @@ fn mangled_documents_never_stop_the_server() {
                     "textDocument/codeAction",
                     json!({ "textDocument": doc, "range": range(0, 0, 200, 0), "context": { "diagnostics": [] } }),
                 ),
+                (
+                    "textDocument/codeAction",
+                    json!({ "textDocument": doc, "range": range(0, 0, 0, 0), "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+                ),
+                ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+                (
+                    "textDocument/semanticTokens/range",
+                    json!({ "textDocument": doc, "range": range(2, 0, 6, 0) }),
+                ),
             ]);
             for (method, params) in requests {
                 if let Err(error) = server.request(method, params.clone()) {
