@@ -32,7 +32,8 @@ pub fn document(
             if held(&snap.diagnostics(file), indexing) {
                 return None;
             }
-            report(snap, file)
+            let (id, items) = report(snap, file);
+            (snap.result_id(file, || id), items)
         }
         // A file Charter does not check has nothing to report.
         None => (result_id(&[]), Vec::new()),
@@ -64,7 +65,7 @@ pub fn workspace(snap: &Snapshot, params: WorkspaceDiagnosticParams) -> Workspac
         .filter_map(|file| {
             let uri = snap.uri(file)?.clone();
             let version = snap.versions.get(&file).map(|&v| i64::from(v));
-            let (result_id, items) = report(snap, file);
+            let result_id = snap.result_id(file, || report(snap, file).0);
             let previous = params.previous_result_ids.iter().find(|p| p.uri == uri);
             Some(if previous.is_some_and(|p| p.value == result_id) {
                 WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
@@ -78,7 +79,7 @@ pub fn workspace(snap: &Snapshot, params: WorkspaceDiagnosticParams) -> Workspac
                     version,
                     full_document_diagnostic_report: FullDocumentDiagnosticReport {
                         result_id: Some(result_id),
-                        items,
+                        items: report(snap, file).1,
                     },
                 })
             })
