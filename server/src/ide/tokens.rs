@@ -4,11 +4,12 @@
 //! ([`superseded_by`], which `superseded-policy` reports from); a reference to a declaration in a
 //! bundled policy is marked as coming from the bundled library.
 
-use super::target::{Resolver, Target, TargetKind, occurrences};
+use super::target::{Resolver, Target, TargetKind, manifest_occurrences_within, occurrences};
 use crate::check::{Context, superseded_by};
 use crate::diagnostic::FileId;
 use crate::model::PolicyRef;
 use crate::text::TextRange;
+use crate::workspace::Document;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SemanticToken {
@@ -27,7 +28,12 @@ pub struct SemanticToken {
 pub fn semantic_tokens(cx: &Context, file: FileId, within: Option<TextRange>) -> Vec<SemanticToken> {
     let source = cx.ws.file(file);
     let text = &source.text;
-    let mut all: Vec<Target> = occurrences(source)
+    let listed = match (&source.doc, within) {
+        // A range of a big manifest: only the use cases it touches are walked.
+        (Document::Manifest(doc), Some(within)) if !source.tree().anchored => manifest_occurrences_within(doc, within),
+        _ => occurrences(source),
+    };
+    let mut all: Vec<Target> = listed
         .into_iter()
         .filter(|t| within.is_none_or(|w| t.range.start <= w.end && w.start <= t.range.end))
         // Clients draw no token across lines; an id never is one, but a folded scalar could be.
