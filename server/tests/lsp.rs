@@ -118,14 +118,24 @@ fn initialize_reports_name_version_encoding_and_capabilities() {
     assert_eq!(caps["workspaceSymbolProvider"], true);
     assert_eq!(caps["documentHighlightProvider"], true);
     assert_eq!(caps["selectionRangeProvider"], true);
-    let code_action = &caps["codeActionProvider"];
-    assert!(
-        code_action == &json!(true)
-            || code_action["codeActionKinds"]
-                .as_array()
-                .is_some_and(|k| k.contains(&json!("quickfix"))),
-        "{code_action}"
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll", "source.fixAll.charter"])
     );
+    let tokens = &caps["semanticTokensProvider"];
+    assert_eq!(
+        (tokens["full"].clone(), tokens["range"].clone()),
+        (json!(true), json!(true))
+    );
+    assert_eq!(
+        tokens["legend"],
+        json!({
+            "tokenTypes": ["namespace", "class", "property", "enumMember", "interface", "function", "variable", "label"],
+            "tokenModifiers": ["declaration", "deprecated", "defaultLibrary"],
+        })
+    );
+    // Diagnostics are pushed to a client that does not say it pulls them.
+    assert_eq!(caps.get("diagnosticProvider"), None, "{caps:#}");
     assert!(caps["inlayHintProvider"] == json!(true) || caps["inlayHintProvider"].is_object());
     assert!(caps["codeLensProvider"].is_object(), "{caps:#}");
     let sync = &caps["textDocumentSync"];
@@ -1623,6 +1633,337 @@ fn selection_ranges_grow_from_the_id_to_the_document_in_the_clients_units() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7b. semantic tokens, pulled diagnostics, fix-all
+
+/// A manifest pinned to the superseded bundled version, with a use case on a line where
+/// non-ASCII text comes before the ids (UTF-8 and UTF-16 columns differ there).
+const PINNED: &str = "\
+manifest: pinned
+policy: anthropic-usage@2024-06-06
+use-cases:
+  - { summary: \"Aide — légale\", id: legal-help, categories: [high-risk.legal], audience: business }
+  - id: blue-team
+    categories: [cyber.defense]
+";
+
+/// The tokens of a semantic-tokens answer, decoded from relative to absolute positions:
+/// (line, start, length, type, modifiers), names taken from the legend.
+fn decode_tokens(answer: &Value, legend: &Value) -> Vec<(u64, u64, u64, String, Vec<String>)> {
+    let data: Vec<u64> = answer["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let name = |list: &str, i: u64| legend[list][i as usize].as_str().unwrap().to_owned();
+    let (mut line, mut start) = (0, 0);
+    data.chunks(5)
+        .map(|t| {
+            line += t[0];
+            start = if t[0] == 0 { start + t[1] } else { t[1] };
+            let modifiers = (0..32)
+                .filter(|bit| t[4] & (1 << bit) != 0)
+                .map(|bit| name("tokenModifiers", bit));
+            (line, start, t[2], name("tokenTypes", t[3]), modifiers.collect())
+        })
+        .collect()
+}
+
+/// Where `needle` (its `n`-th occurrence) is in `text`, as a token: (line, start, length).
+fn token_at(text: &str, needle: &str, n: usize, utf8: bool) -> (u64, u64, u64) {
+    let at = find_pos(text, needle, n, 0, utf8);
+    let len: usize = needle
+        .chars()
+        .map(|c| if utf8 { c.len_utf8() } else { c.len_utf16() })
+        .sum();
+    (
+        at["line"].as_u64().unwrap(),
+        at["character"].as_u64().unwrap(),
+        len as u64,
+    )
+}
+
+#[test]
+fn semantic_tokens_colour_every_id_by_kind_in_the_negotiated_encoding() {
+    for utf8 in [true, false] {
+        let ws = TempDir::new("tokens");
+        let uri = ws.uri("pinned.usecases.yaml");
+        let server = Server::start(&if utf8 { utf8_client() } else { Options::default() });
+        let caps = &server.initialize_result["capabilities"]["semanticTokensProvider"];
+        let legend = caps["legend"].clone();
+        assert_eq!(
+            (caps["full"].clone(), caps["range"].clone()),
+            (json!(true), json!(true))
+        );
+        server.open(&uri, PINNED);
+        let full = server.ok(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        let expected = |needle: &str, kind: &str, modifiers: &[&str]| {
+            let (line, start, len) = token_at(PINNED, needle, 0, utf8);
+            let modifiers = modifiers.iter().map(|m| (*m).to_owned()).collect();
+            (line, start, len, kind.to_owned(), modifiers)
+        };
+        assert_eq!(
+            decode_tokens(&full, &legend),
+            vec![
+                // Superseded by 2025-09-15, which is in effect: deprecated.
+                expected(
+                    "anthropic-usage@2024-06-06",
+                    "namespace",
+                    &["deprecated", "defaultLibrary"]
+                ),
+                expected("legal-help", "variable", &["declaration"]),
+                expected("high-risk.legal", "class", &["defaultLibrary"]),
+                expected("audience", "property", &["defaultLibrary"]),
+                expected("business", "enumMember", &["defaultLibrary"]),
+                expected("blue-team", "variable", &["declaration"]),
+                expected("cyber.defense", "class", &["defaultLibrary"]),
+            ],
+            "utf8: {utf8}"
+        );
+        // A range: the tokens of the line it covers.
+        let line = find_pos(PINNED, "  - id: blue-team", 0, 0, utf8)["line"]
+            .as_u64()
+            .unwrap() as u32;
+        let part = server.ok(
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": { "uri": uri }, "range": range(line, 0, line, 17) }),
+        );
+        assert_eq!(
+            decode_tokens(&part, &legend),
+            vec![expected("blue-team", "variable", &["declaration"])]
+        );
+        server.finish();
+    }
+}
+
+#[test]
+fn semantic_tokens_of_a_policy_mark_declarations_and_bundled_references() {
+    let ws = TempDir::new("tokens-policy");
+    let uri = ws.uri("acme.policy.yaml");
+    let server = Server::start(&utf8_client());
+    let legend = server.initialize_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
+    server.open(&uri, ACME_POLICY);
+    let full = server.ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let brief: Vec<(String, String, Vec<String>)> = decode_tokens(&full, &legend)
+        .into_iter()
+        .map(|(line, start, len, kind, modifiers)| {
+            let text = ACME_POLICY.lines().nth(line as usize).unwrap();
+            (text[start as usize..(start + len) as usize].to_owned(), kind, modifiers)
+        })
+        .collect();
+    let t = |s: &str, kind: &str, m: &[&str]| {
+        (
+            s.to_owned(),
+            kind.to_owned(),
+            m.iter().map(|m| (*m).to_owned()).collect(),
+        )
+    };
+    assert_eq!(
+        brief,
+        vec![
+            t("acme", "namespace", &["declaration"]),
+            t("anthropic-usage@2025-09-15", "namespace", &["defaultLibrary"]),
+            t("audit-log", "interface", &["declaration"]),
+            t("defense-logged", "function", &["declaration"]),
+            t("cyber.defense", "class", &["defaultLibrary"]),
+            t("audit-log", "interface", &[]),
+        ]
+    );
+    server.finish();
+}
+
+/// A client that pulls diagnostics and may be asked to pull again.
+fn pulling_client(ws: &TempDir) -> Options {
+    Options {
+        folders: vec![ws.root_uri()],
+        progress: true,
+        capabilities: Some(json!({
+            "textDocument": { "diagnostic": { "relatedDocumentSupport": false } },
+            "workspace": { "diagnostics": { "refreshSupport": true } },
+        })),
+        ..Options::default()
+    }
+}
+
+/// The codes and ranges of a full report's items, sorted.
+fn report_briefs(report: &Value) -> Vec<(String, i64, [u64; 4])> {
+    briefs(&json!({ "diagnostics": report["items"] }))
+}
+
+#[test]
+fn a_client_that_pulls_diagnostics_gets_reports_and_no_publications() {
+    let ws = TempDir::new("pull");
+    ws.write("acme.policy.yaml", ACME_POLICY);
+    ws.write("acme-bot.usecases.yaml", ACME_BOT);
+    ws.write("closed.usecases.yaml", BOT);
+    let bot = ws.uri("acme-bot.usecases.yaml");
+    let options = pulling_client(&ws);
+    let server = Server::spawn(&options);
+    let init = server.ok("initialize", options.initialize_params());
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"],
+        json!({ "identifier": "charter", "interFileDependencies": true, "workspaceDiagnostics": true })
+    );
+    // Pulled before `initialized` starts the indexing: the answer waits for the index rather
+    // than report policy `acme` unknown.
+    server.open(&bot, ACME_BOT);
+    let early = server.send_request("textDocument/diagnostic", json!({ "textDocument": { "uri": bot } }));
+    server.notify("initialized", json!({}));
+    let first = server.response(early)["result"].clone();
+    assert_eq!(first["kind"], "full", "{first:#}");
+    assert_eq!(
+        report_briefs(&first),
+        vec![d("missing-safeguard", ERROR, [3, 8, 3, 17])]
+    );
+    let id = first["resultId"].as_str().expect("a result id").to_owned();
+
+    // Nothing changed: `unchanged`, with the same id.
+    let again = server.ok(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": bot }, "previousResultId": id }),
+    );
+    assert_eq!(again, json!({ "kind": "unchanged", "resultId": id }));
+
+    // An edit that adds the owed safeguard: a new, empty report.
+    let fixed = ACME_BOT.replacen("[cyber.defense]\n", "[cyber.defense]\n    safeguards: [audit-log]\n", 1);
+    server.change(&bot, 2, json!([{ "text": fixed }]));
+    let after = server.ok(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": bot }, "previousResultId": id }),
+    );
+    assert_eq!((after["kind"].clone(), report_briefs(&after)), (json!("full"), vec![]));
+    assert_ne!(after["resultId"], json!(id));
+
+    // The workspace: the open manifest, the closed one and the policy.
+    let workspace = server.ok("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = workspace["items"].as_array().expect("items").clone();
+    let of = |name: &str| {
+        let uri = ws.uri(name);
+        items
+            .iter()
+            .find(|i| i["uri"] == uri.as_str())
+            .unwrap_or_else(|| panic!("{name}: {workspace:#}"))
+            .clone()
+    };
+    assert_eq!(of("acme-bot.usecases.yaml")["version"], 2);
+    assert_eq!(report_briefs(&of("acme-bot.usecases.yaml")), vec![]);
+    assert_eq!(
+        codes(&json!({ "diagnostics": of("closed.usecases.yaml")["items"] })),
+        vec!["missing-safeguard", "prohibited-use", "unknown-category"]
+    );
+    assert_eq!(of("acme.policy.yaml")["version"], Value::Null);
+    // Asked again with the ids it gave: every report `unchanged`.
+    let previous: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+    let again = server.ok("workspace/diagnostic", json!({ "previousResultIds": previous }));
+    let kinds: Vec<&Value> = again["items"].as_array().unwrap().iter().map(|i| &i["kind"]).collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "unchanged"),
+        "{again:#}"
+    );
+
+    // The end of the indexing asked the client to pull again (closed files came in).
+    server.server_requests_counted("workspace/diagnostic/refresh", 1);
+    let refreshes = || {
+        let requests = server.server_requests();
+        requests
+            .iter()
+            .filter(|r| r["method"] == "workspace/diagnostic/refresh")
+            .count()
+    };
+    let before = refreshes();
+    // An edit of the policy changes what the manifests under it report: pull again.
+    let policy = ws.uri("acme.policy.yaml");
+    server.open(&policy, ACME_POLICY);
+    server.change(
+        &policy,
+        2,
+        json!([{ "text": ACME_POLICY.replace("audit-log", "audit-trail") }]),
+    );
+    server.server_requests_counted("workspace/diagnostic/refresh", before + 1);
+    let renamed = server.ok("textDocument/diagnostic", json!({ "textDocument": { "uri": bot } }));
+    assert!(
+        codes(&json!({ "diagnostics": renamed["items"] })).contains(&String::from("unknown-safeguard")),
+        "{renamed:#}"
+    );
+    // The worker took in every change before asking for a pull, and pushed nothing.
+    let pushed = server.queued("textDocument/publishDiagnostics");
+    assert!(pushed.is_empty(), "{pushed:#?}");
+    server.finish();
+}
+
+#[test]
+fn fix_all_corrects_every_typo_of_a_file_in_one_edit_and_nothing_else() {
+    let text = "\
+manifest: typos
+policy: anthropic-usage@2025-09-15
+use-cases:
+  - id: legal-help
+    categories: [high-risk.legl]
+    audiance: consumer
+  - id: helper
+    categories: [general.asistant]
+";
+    let ws = TempDir::new("fix-all");
+    let uri = ws.uri("typos.usecases.yaml");
+    let server = Server::start(&Options::default());
+    let kinds = &server.initialize_result["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    for kind in ["quickfix", "source.fixAll", "source.fixAll.charter"] {
+        assert!(kinds.as_array().unwrap().contains(&json!(kind)), "{kinds}");
+    }
+    server.open(&uri, text);
+    server.publish_version(&uri, 1);
+    // Asked as an editor does on save: for the whole file, fix-all only.
+    let ask = |only: &str| {
+        server.ok(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": range(0, 0, 0, 0),
+                "context": { "diagnostics": [], "only": [only] },
+            }),
+        )
+    };
+    let actions = ask("source.fixAll");
+    let [action] = actions.as_array().unwrap().as_slice() else {
+        panic!("one fix-all action: {actions:#}")
+    };
+    assert_eq!(action["kind"], "source.fixAll.charter");
+    assert_eq!(
+        action["title"],
+        "Fix all safe problems: `high-risk.legl` → `high-risk.legal`, `audiance` → `audience`, `general.asistant` → `general.assistant`"
+    );
+    let edits = action["edit"]["changes"][&uri].as_array().unwrap().clone();
+    let fixed = apply_edits(text, &edits, false);
+    assert_eq!(
+        fixed,
+        text.replace("legl", "legal")
+            .replace("audiance", "audience")
+            .replace("asistant", "assistant")
+    );
+    server.change(&uri, 2, json!([{ "text": fixed }]));
+    // Left: the safeguards `legal-help` owes, whose fix wants the author (a claim that they
+    // are in place); fix-all has nothing more to offer.
+    assert_eq!(codes(&server.publish_version(&uri, 2)), vec!["missing-safeguard"]);
+    assert_eq!(ask("source.fixAll.charter"), json!([]));
+    // Quick fixes asked for alone do not bring fix-all.
+    let quick = ask("quickfix");
+    assert!(
+        quick.as_array().unwrap().iter().all(|a| a["kind"] == "quickfix"),
+        "{quick:#}"
+    );
+    server.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
 // 8. robustness
 
 #[test]
@@ -2447,6 +2788,15 @@ fn mangled_documents_never_stop_the_server() {
                 (
                     "textDocument/codeAction",
                     json!({ "textDocument": doc, "range": range(0, 0, 200, 0), "context": { "diagnostics": [] } }),
+                ),
+                (
+                    "textDocument/codeAction",
+                    json!({ "textDocument": doc, "range": range(0, 0, 0, 0), "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+                ),
+                ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+                (
+                    "textDocument/semanticTokens/range",
+                    json!({ "textDocument": doc, "range": range(2, 0, 6, 0) }),
                 ),
             ]);
             for (method, params) in requests {

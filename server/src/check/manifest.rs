@@ -7,8 +7,8 @@ use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
-use crate::model::{Expected, ManifestDoc, Spanned, UseCaseDecl, keys};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest};
+use crate::model::{Expected, ManifestDoc, PolicyRef, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
 use crate::workspace::Resolved;
@@ -187,13 +187,13 @@ fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &st
         .iter()
         .map(|(k, _)| *k)
         .chain(model.attributes.iter().map(|a| a.name.as_str()));
-    let near = did_you_mean(&key.value, candidates);
+    let near = suggest(&key.value, candidates);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
     let hint = match near {
-        Some(n) => format!("did you mean `{n}`?"),
+        Some(n) => format!("did you mean `{}`?", n.name),
         None => format!("its attributes are: {}", attributes.join(", ")),
     };
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         Code::UnknownKey,
         key.range,
         format!(
@@ -201,16 +201,10 @@ fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &st
             key.value
         ),
     );
-    if let Some(n) = near {
-        d = d.with_fix(
-            format!("Replace with `{n}`"),
-            vec![Edit {
-                range: key.range,
-                new_text: n.to_owned(),
-            }],
-        );
+    match near {
+        Some(n) => d.with_correction(key.range, n),
+        None => d,
     }
-    d
 }
 
 /// The verdict on each of the use case's categories, and what it owes.
@@ -570,15 +564,21 @@ struct Newer<'c> {
 
 fn newer_version<'c>(cx: &'c Context, doc: &ManifestDoc) -> Option<Newer<'c>> {
     let reference = doc.policy.as_ref()?;
-    let pinned = reference.value.version?;
-    let (newest, file) = cx.registry.newest_in_effect(&reference.value.id, cx.today)?;
-    (newest > pinned).then_some(())?;
+    let (newest, file) = superseded_by(cx, &reference.value)?;
     Some(Newer {
         reference: format!("{}@{newest}", reference.value.id),
         date: newest,
         file,
         policy: cx.policy(file)?,
     })
+}
+
+/// The newer version in effect today (its date and file) that supersedes the version a
+/// reference pins; `None` for a bare id, which already means the newest.
+pub fn superseded_by(cx: &Context, reference: &PolicyRef) -> Option<(crate::model::Date, FileId)> {
+    let pinned = reference.version?;
+    let (newest, file) = cx.registry.newest_in_effect(&reference.id, cx.today)?;
+    (newest > pinned).then_some((newest, file))
 }
 
 /// How `uc`'s verdict under `policy` changes under `newer`.

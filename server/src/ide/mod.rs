@@ -6,6 +6,7 @@
 //! hover, navigation and rename all start from it.
 
 mod completion;
+mod fix_all;
 mod folding;
 mod highlight;
 mod hints;
@@ -15,9 +16,11 @@ mod navigation;
 mod selection;
 mod symbols;
 mod target;
+mod tokens;
 mod workspace_symbols;
 
 pub use completion::completion;
+pub use fix_all::{FixAll, fix_all};
 pub use folding::folding_ranges;
 pub use highlight::document_highlights;
 pub use hints::{code_lenses, inlay_hints};
@@ -27,6 +30,7 @@ pub use navigation::{definition, prepare_rename, references, rename};
 pub use selection::selection_ranges;
 pub use symbols::document_symbols;
 pub use target::{Target, TargetKind, target_at};
+pub use tokens::{SemanticToken, semantic_tokens};
 pub use workspace_symbols::{MAX_WORKSPACE_SYMBOLS, workspace_symbols};
 
 use crate::diagnostic::{Edit, FileId};

@@ -111,6 +111,8 @@ pub struct Options {
     pub root_uri_only: bool,
     /// `foldingRange.lineFoldingOnly`: the client folds whole lines only.
     pub line_folding_only: bool,
+    /// More client capabilities, merged into the usual ones (e.g. pulled diagnostics).
+    pub capabilities: Option<Value>,
 }
 
 impl Options {
@@ -154,6 +156,9 @@ impl Options {
         if self.root_uri_only {
             params["workspaceFolders"] = Value::Null;
         }
+        if let Some(more) = &self.capabilities {
+            merge(&mut params["capabilities"], more);
+        }
         if let Some(locale) = self.locale {
             params["locale"] = json!(locale);
         }
@@ -161,6 +166,18 @@ impl Options {
             params["initializationOptions"] = init.clone();
         }
         params
+    }
+}
+
+/// Merges `more` into `into`, object by object; anything else in `more` replaces.
+fn merge(into: &mut Value, more: &Value) {
+    match (into, more) {
+        (Value::Object(into), Value::Object(more)) => {
+            for (key, value) in more {
+                merge(into.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (into, more) => *into = more.clone(),
     }
 }
 
@@ -308,6 +325,7 @@ fn reader_loop(stdout: impl Read, shared: Arc<Shared>, stdin: Arc<Mutex<Option<C
                     | "client/unregisterCapability"
                     | "window/workDoneProgress/create"
                     | "workspace/applyEdit"
+                    | "workspace/diagnostic/refresh"
                     | "window/showMessageRequest" => Ok(Value::Null),
                     _ => Err(json!({ "code": -32601, "message": "unknown method" })),
                 };
@@ -625,6 +643,24 @@ impl Server {
             .notifications
             .iter()
             .any(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end")
+    }
+
+    /// The notifications with `method` received so far (left in the queue).
+    pub fn queued(&self, method: &str) -> Vec<Value> {
+        let state = self.shared.state.lock().unwrap();
+        state
+            .notifications
+            .iter()
+            .filter(|n| n["method"] == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Waits until the server has sent `n` requests with `method`.
+    pub fn server_requests_counted(&self, method: &str, n: usize) {
+        self.wait(&format!("{n} {method} requests from the server"), TIMEOUT, |s| {
+            (s.server_requests.iter().filter(|r| r["method"] == method).count() >= n).then_some(())
+        });
     }
 
     pub fn server_requests(&self) -> Vec<Value> {

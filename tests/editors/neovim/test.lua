@@ -61,7 +61,7 @@ local function find(needle)
 end
 
 local function diags()
-  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id) })
+  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id, true) })
 end
 local function find_diag(code, lnum)
   for _, d in ipairs(diags()) do
