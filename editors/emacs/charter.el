@@ -122,6 +122,23 @@ With Eglot or lsp-mode, `charter lsp' checks the file as you type."
                   (charter-usecases-mode :language-id "charter-usecases"))
                  . charter-server-command)))
 
+;;;; Fix-all
+
+(declare-function eglot-code-actions "ext:eglot")
+(declare-function eglot-current-server "ext:eglot")
+
+(defun charter-fix-all ()
+  "Apply every safe fix of Charter to the buffer: its code action `source.fixAll.charter'.
+Safe fixes correct a misspelt name to the one declared name nearest to it; the fixes that
+want a decision (add owed safeguards, move to a newer policy version) stay with
+`eglot-code-actions'.  Quiet when there is nothing to fix, so that it can run from
+`before-save-hook'."
+  (interactive)
+  (when (and (fboundp 'eglot-current-server) (eglot-current-server)
+             (eglot-code-actions (point-min) (point-max) "source.fixAll.charter"))
+    ;; Asked once more to apply it: the one way to run an action that every Eglot has.
+    (eglot-code-actions (point-min) (point-max) "source.fixAll.charter" t)))
+
 (declare-function lsp-register-client "ext:lsp-mode")
 (declare-function make-lsp-client "ext:lsp-mode")
 (declare-function lsp-stdio-connection "ext:lsp-mode")

@@ -39,3 +39,33 @@ hook -group lsp-filetype-charter global BufSetOption filetype=charter-(?:policy|
         # today = "2025-12-01"
     }
 }
+
+# Semantic tokens: Charter colours every id by what it names, in the faces below (its token
+# types are LSP's standard ones, which kakoune-lsp's default faces mostly leave uncoloured). A
+# policy reference to a superseded version is struck through. kakoune-lsp asks for tokens only
+# when told to: after the file loads and whenever Kakoune is idle.
+hook -group charter-semantic-tokens global BufSetOption filetype=charter-(?:policy|usecases) %{
+    set-option buffer lsp_semantic_tokens %{
+        [
+            {face="DiagnosticTagDeprecated", token="namespace", modifiers=["deprecated"]},
+            {face="module", token="namespace"},
+            {face="type", token="class"},
+            {face="attribute", token="property"},
+            {face="value", token="enumMember"},
+            {face="builtin", token="interface"},
+            {face="function", token="function"},
+            {face="variable", token="variable"},
+            {face="meta", token="label"},
+        ]
+    }
+    hook -group charter-semantic-tokens buffer NormalIdle .* lsp-semantic-tokens
+    hook -group charter-semantic-tokens buffer InsertIdle .* lsp-semantic-tokens
+}
+
+# Fix-all: `charter-fix-all` applies every safe fix of the buffer at once (Charter's code action
+# `source.fixAll.charter`: misspelt names corrected to the one declared name nearest them).
+# To run it on every save, add to your kakrc:
+#   hook global BufWritePre .*[.](?:policy|usecases)[.]ya?ml charter-fix-all
+define-command charter-fix-all -docstring "charter-fix-all: apply every safe fix of Charter to the buffer" %{
+    try %{ lsp-code-actions-sync source.fixAll.charter }
+}

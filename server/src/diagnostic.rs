@@ -161,6 +161,15 @@ pub struct Edit {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Whether it may be applied without the author looking at it (`source.fixAll`). Only the
+    /// correction of a misspelt name to the one name nearest to it is ([`with_correction`]):
+    /// the author meant a name that exists, and no other is as likely. The other fixes want a
+    /// person: one among equally near names is a guess, a new category's `TODO` summary must
+    /// be written, an added safeguard claims it is in place, a renamed id leaves its
+    /// references behind, and another policy version changes verdicts.
+    ///
+    /// [`with_correction`]: Diagnostic::with_correction
+    pub safe: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,10 +221,26 @@ impl Diagnostic {
         self
     }
 
+    /// A fix that wants the author's review (see [`Fix::safe`]).
     pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
         self.fixes.push(Fix {
             title: title.into(),
             edits,
+            safe: false,
+        });
+        self
+    }
+
+    /// The fix of a likely typo at `range`: the suggested name in its place, safe when no
+    /// other name is as near.
+    pub fn with_correction(mut self, range: TextRange, suggestion: Suggestion<'_>) -> Self {
+        self.fixes.push(Fix {
+            title: format!("Replace with `{}`", suggestion.name),
+            edits: vec![Edit {
+                range,
+                new_text: suggestion.name.to_owned(),
+            }],
+            safe: suggestion.unique,
         });
         self
     }
@@ -228,12 +253,31 @@ impl Diagnostic {
 
 /// The nearest candidate to `name`, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+    suggest(name, candidates).map(|s| s.name)
+}
+
+/// A name suggested for a likely typo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suggestion<'a> {
+    pub name: &'a str,
+    /// No other candidate is as near: the suggestion is not a pick among equals.
+    pub unique: bool,
+}
+
+/// [`did_you_mean`], telling whether another candidate is as near (the first in order wins).
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Suggestion<'a>> {
+    let mut near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|&(d, c)| d > 0 && d <= (name.chars().count().max(c.chars().count()) / 3).max(1))
-        .min_by_key(|&(d, c)| (d, c))
-        .map(|(_, c)| c)
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    let &(distance, best) = near.first()?;
+    Some(Suggestion {
+        name: best,
+        unique: near.get(1).is_none_or(|&(d, _)| d > distance),
+    })
 }
 
 #[cfg(test)]
@@ -286,6 +330,16 @@ mod tests {
             let e = docs_base(bad).unwrap_err();
             assert!(e.contains(bad.trim()) && e.contains(DEFAULT_DOCS_URL), "{e}");
         }
+    }
+
+    #[test]
+    fn a_suggestion_is_unique_only_without_an_equally_near_name() {
+        let one = suggest("finacial", ["financial", "legal"]).unwrap();
+        assert_eq!((one.name, one.unique), ("financial", true));
+        // `tier-a` and `tier-c` are both one edit from `tier-b`: a guess, not a correction.
+        let tie = suggest("tier-b", ["tier-c", "tier-a"]).unwrap();
+        assert_eq!((tie.name, tie.unique), ("tier-a", false));
+        assert_eq!(suggest("zzz", ["financial"]), None);
     }
 
     #[test]

@@ -467,6 +467,14 @@ fn out_of_range_positions_are_clamped_and_positions_that_are_not_u32_refused() {
                 "textDocument/codeAction",
                 json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
             ),
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [], "only": ["source"] } }),
+            ),
+            (
+                "textDocument/semanticTokens/range",
+                json!({ "textDocument": doc, "range": whole }),
+            ),
         ]);
         for (method, params) in requests {
             // A result, or an error that is not a failure of the server's (rename answers

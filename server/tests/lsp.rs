@@ -115,14 +115,29 @@ fn initialize_reports_name_version_encoding_and_capabilities() {
     assert_eq!(caps["documentSymbolProvider"], true);
     assert_eq!(caps["documentFormattingProvider"], true);
     assert_eq!(caps["documentRangeFormattingProvider"], true);
-    let code_action = &caps["codeActionProvider"];
-    assert!(
-        code_action == &json!(true)
-            || code_action["codeActionKinds"]
-                .as_array()
-                .is_some_and(|k| k.contains(&json!("quickfix"))),
-        "{code_action}"
+    assert_eq!(caps["foldingRangeProvider"], true);
+    assert!(caps["documentLinkProvider"].is_object(), "{caps:#}");
+    assert_eq!(caps["workspaceSymbolProvider"], true);
+    assert_eq!(caps["documentHighlightProvider"], true);
+    assert_eq!(caps["selectionRangeProvider"], true);
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll", "source.fixAll.charter"])
     );
+    let tokens = &caps["semanticTokensProvider"];
+    assert_eq!(
+        (tokens["full"].clone(), tokens["range"].clone()),
+        (json!(true), json!(true))
+    );
+    assert_eq!(
+        tokens["legend"],
+        json!({
+            "tokenTypes": ["namespace", "class", "property", "enumMember", "interface", "function", "variable", "label"],
+            "tokenModifiers": ["declaration", "deprecated", "defaultLibrary"],
+        })
+    );
+    // Diagnostics are pushed to a client that does not say it pulls them.
+    assert_eq!(caps.get("diagnosticProvider"), None, "{caps:#}");
     assert!(caps["inlayHintProvider"] == json!(true) || caps["inlayHintProvider"].is_object());
     assert!(caps["codeLensProvider"].is_object(), "{caps:#}");
     let sync = &caps["textDocumentSync"];
@@ -1393,6 +1408,605 @@ fn quick_fix_adds_the_owed_safeguards_and_removes_the_diagnostic() {
     server.finish();
 }
 
+/// A policy with a run of comments, nested maps, a block scalar whose last line is not ASCII,
+/// and a rule list.
+const FOLD_POLICY: &str = "\
+# Acme's policy
+# owned by legal
+policy: acme
+version: 2025-10-01
+sections:
+  plans:
+    title: Pläne
+    text: |
+      Wer zahlt, bekommt mehr.
+      Zweite Zeile für Sie.
+# the rules
+rules:
+  - id: r
+    effect: allow
+    categories: [cyber.defense]
+";
+
+fn folds(server: &Server, uri: &str) -> Vec<Value> {
+    let answer = server.ok("textDocument/foldingRange", json!({ "textDocument": { "uri": uri } }));
+    answer.as_array().cloned().unwrap_or_else(|| panic!("{answer}"))
+}
+
+#[test]
+fn folding_ranges_end_on_the_last_line_of_their_content() {
+    let ws = TempDir::new("folding");
+    let uri = ws.uri("acme.policy.yaml");
+    let line_client = Options {
+        line_folding_only: true,
+        ..Options::default()
+    };
+    let server = Server::start(&line_client);
+    server.open(&uri, FOLD_POLICY);
+    let lines: Vec<(u64, u64, Value)> = folds(&server, &uri)
+        .iter()
+        .map(|f| {
+            assert!(f.get("endCharacter").is_none(), "lineFoldingOnly: no characters: {f}");
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f["kind"].clone(),
+            )
+        })
+        .collect();
+    let comment = json!("comment");
+    assert_eq!(
+        lines,
+        [
+            (0, 1, comment),     // the two comment lines, not the single one before `rules`
+            (4, 9, Value::Null), // `sections:` up to the block scalar's last line, not `# the rules`
+            (5, 9, Value::Null),
+            (7, 9, Value::Null), // `text: |`
+            (11, 14, Value::Null),
+            (12, 14, Value::Null), // the rule
+        ]
+    );
+    server.finish();
+
+    // A client that folds characters gets where the content ends, in its units.
+    let server = Server::start(&utf8_client());
+    server.open(&uri, FOLD_POLICY);
+    let sections = folds(&server, &uri)
+        .into_iter()
+        .find(|f| f["startLine"] == 4)
+        .expect("a fold at `sections:`");
+    assert_eq!(sections["endLine"], 9);
+    assert_eq!(
+        sections["endCharacter"],
+        "      Zweite Zeile für Sie.".len(),
+        "UTF-8 bytes: {sections}"
+    );
+    server.finish();
+}
+
+/// The line and columns of the first `token` on the first line of `text` holding it.
+fn range_of(text: &str, token: &str) -> Value {
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(token))
+        .unwrap_or_else(|| panic!("`{token}` in the text"));
+    let start = line.find(token).unwrap() as u32;
+    range(n as u32, start, n as u32, start + token.len() as u32)
+}
+
+const LINK_POLICY: &str = "\
+policy: acme
+version: 2025-10-01
+extends: anthropic-usage@2025-09-15
+sections:
+  logging:
+    title: Protokollierung
+    url: \"https://acme.example/policy#logging\"
+  internal:
+    url: see the wiki
+";
+
+#[test]
+fn document_links_open_the_policy_a_reference_resolves_to_and_section_urls() {
+    let ws = TempDir::new("links");
+    ws.write("acme.policy.yaml", LINK_POLICY);
+    ws.write("bot.usecases.yaml", ACME_BOT);
+    let unknown = "manifest: lost\npolicy: nowhere@2025-01-01\nuse-cases: []\n";
+    ws.write("lost.usecases.yaml", unknown);
+    let (policy, manifest, lost) = (
+        ws.uri("acme.policy.yaml"),
+        ws.uri("bot.usecases.yaml"),
+        ws.uri("lost.usecases.yaml"),
+    );
+    let server = Server::start(&workspace_client(&ws));
+    server.wait_indexed();
+    server.open(&policy, LINK_POLICY);
+    server.open(&manifest, ACME_BOT);
+    server.open(&lost, unknown);
+    let links = |uri: &str| server.ok("textDocument/documentLink", json!({ "textDocument": { "uri": uri } }));
+
+    let cached = file_uri(&server.cache.path.join(BUNDLED));
+    assert_eq!(
+        links(&policy),
+        json!([
+            {
+                "range": range_of(LINK_POLICY, "anthropic-usage@2025-09-15"),
+                "target": cached,
+                "tooltip": "Open the bundled policy `anthropic-usage@2025-09-15` (read-only)",
+            },
+            {
+                "range": range_of(LINK_POLICY, "https://acme.example/policy#logging"),
+                "target": "https://acme.example/policy#logging",
+                "tooltip": "Open the official text of section `logging`",
+            },
+        ]),
+        "the quotes are not in the link; `see the wiki` is no address"
+    );
+    assert_eq!(
+        links(&manifest),
+        json!([{
+            "range": range_of(ACME_BOT, "acme@2025-10-01"),
+            "target": policy,
+            "tooltip": "Open policy `acme@2025-10-01`",
+        }])
+    );
+    assert_eq!(links(&lost), json!([]), "an unknown policy gets no link");
+    server.finish();
+}
+
+#[test]
+fn workspace_symbols_search_every_file_and_the_bundled_policy_in_use() {
+    let (ws, server, policy, _manifest) = symbols_workspace();
+    let search = |query: &str| {
+        let answer = server.ok("workspace/symbol", json!({ "query": query }));
+        answer.as_array().cloned().unwrap_or_else(|| panic!("{answer}"))
+    };
+    let found = search("support");
+    let support = found
+        .iter()
+        .find(|s| s["name"] == "support")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(support["kind"], 5, "a category is a Class");
+    assert_eq!(support["containerName"], "shop@2025-10-01");
+    assert_eq!(
+        support["location"],
+        json!({ "uri": policy, "range": range(10, 2, 10, 9) })
+    );
+    assert_eq!(found[0]["name"], "support", "the exact name first: {found:#?}");
+
+    // A use case of a manifest that is not open.
+    let faq = search("faq");
+    let use_case = faq
+        .iter()
+        .find(|s| s["kind"] == 19)
+        .unwrap_or_else(|| panic!("{faq:#?}"));
+    assert_eq!(use_case["containerName"], "shop-bot");
+    let uri = use_case["location"]["uri"].as_str().unwrap();
+    assert!(uri.ends_with("/shop.usecases.yaml"), "{uri}");
+    assert_eq!(use_case["location"]["range"], range(3, 8, 3, 11));
+
+    // The bundled policy `bot.usecases.yaml` uses, in its cached file.
+    let malicious = search("no-malicious-cyber");
+    assert_eq!(malicious[0]["name"], "no-malicious-cyber");
+    assert_eq!(malicious[0]["containerName"], "anthropic-usage@2025-09-15");
+    assert_eq!(
+        malicious[0]["location"],
+        json!({ "uri": file_uri(&server.cache.path.join(BUNDLED)), "range": malicious_cyber_id() })
+    );
+    assert_eq!(search("zzzz"), Vec::<Value>::new());
+    drop(ws);
+    server.finish();
+}
+
+#[test]
+fn document_highlights_mark_the_declaration_written_and_references_read() {
+    let (_ws, server, policy, manifest) = symbols_workspace();
+    let highlight = |uri: &str, at: Value| {
+        server.ok(
+            "textDocument/documentHighlight",
+            json!({ "textDocument": { "uri": uri }, "position": at }),
+        )
+    };
+    let (write, read) = (3, 2);
+    let expected = json!([
+        { "range": range_of(SYMBOLS_POLICY, "audit-log"), "kind": write },
+        { "range": range(19, 17, 19, 26), "kind": read },
+    ]);
+    assert_eq!(highlight(&policy, pos(3, 5)), expected);
+    assert_eq!(highlight(&policy, pos(19, 20)), expected, "the same from the reference");
+    // In a manifest the declaration is elsewhere: only reads; off an id, nothing.
+    assert_eq!(
+        highlight(&manifest, pos(4, 20)),
+        json!([{ "range": range_of(BOT, "high-risk.legal"), "kind": read }])
+    );
+    assert_eq!(highlight(&manifest, pos(0, 2)), json!([]));
+    server.finish();
+}
+
+#[test]
+fn selection_ranges_grow_from_the_id_to_the_document_in_the_clients_units() {
+    let text =
+        "manifest: m\nuse-cases:\n  - id: 合同\n    summary: Verträge prüfen\n    categories: [high-risk.legal]\n";
+    let ws = TempDir::new("selection");
+    let uri = ws.uri("m.usecases.yaml");
+    let server = Server::start(&utf8_client());
+    server.open(&uri, text);
+    let answer = server.ok(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": uri }, "positions": [pos(2, 8), pos(4, 20)] }),
+    );
+    let chains: Vec<Vec<Value>> = answer
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .map(|mut link| {
+            let mut chain = vec![link["range"].clone()];
+            while let Some(parent) = link.get("parent") {
+                chain.push(parent["range"].clone());
+                link = parent;
+            }
+            chain
+        })
+        .collect();
+    assert_eq!(chains.len(), 2, "one answer per position");
+    let end = json!({ "line": 4, "character": 33 });
+    let from = |line: u32, character: u32| json!({ "start": pos(line, character), "end": end });
+    assert_eq!(
+        chains[0],
+        [
+            range(2, 8, 2, 14), // `合同`: six UTF-8 bytes
+            range(2, 4, 2, 14), // `id: 合同`
+            from(2, 4),         // the use case's map
+            from(2, 2),         // the list, from its dash
+            from(1, 0),         // `use-cases:`
+            from(0, 0),         // the root map
+            range(0, 0, 5, 0),  // the document
+        ]
+    );
+    let inner: Vec<String> = chains[1]
+        .iter()
+        .take(3)
+        .map(|r| slice(text, r, true).to_owned())
+        .collect();
+    assert_eq!(
+        inner,
+        ["high-risk.legal", "[high-risk.legal]", "categories: [high-risk.legal]"]
+    );
+    server.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7b. semantic tokens, pulled diagnostics, fix-all
+
+/// A manifest pinned to the superseded bundled version, with a use case on a line where
+/// non-ASCII text comes before the ids (UTF-8 and UTF-16 columns differ there).
+const PINNED: &str = "\
+manifest: pinned
+policy: anthropic-usage@2024-06-06
+use-cases:
+  - { summary: \"Aide — légale\", id: legal-help, categories: [high-risk.legal], audience: business }
+  - id: blue-team
+    categories: [cyber.defense]
+";
+
+/// The tokens of a semantic-tokens answer, decoded from relative to absolute positions:
+/// (line, start, length, type, modifiers), names taken from the legend.
+fn decode_tokens(answer: &Value, legend: &Value) -> Vec<(u64, u64, u64, String, Vec<String>)> {
+    let data: Vec<u64> = answer["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let name = |list: &str, i: u64| legend[list][i as usize].as_str().unwrap().to_owned();
+    let (mut line, mut start) = (0, 0);
+    data.chunks(5)
+        .map(|t| {
+            line += t[0];
+            start = if t[0] == 0 { start + t[1] } else { t[1] };
+            let modifiers = (0..32)
+                .filter(|bit| t[4] & (1 << bit) != 0)
+                .map(|bit| name("tokenModifiers", bit));
+            (line, start, t[2], name("tokenTypes", t[3]), modifiers.collect())
+        })
+        .collect()
+}
+
+/// Where `needle` (its `n`-th occurrence) is in `text`, as a token: (line, start, length).
+fn token_at(text: &str, needle: &str, n: usize, utf8: bool) -> (u64, u64, u64) {
+    let at = find_pos(text, needle, n, 0, utf8);
+    let len: usize = needle
+        .chars()
+        .map(|c| if utf8 { c.len_utf8() } else { c.len_utf16() })
+        .sum();
+    (
+        at["line"].as_u64().unwrap(),
+        at["character"].as_u64().unwrap(),
+        len as u64,
+    )
+}
+
+#[test]
+fn semantic_tokens_colour_every_id_by_kind_in_the_negotiated_encoding() {
+    for utf8 in [true, false] {
+        let ws = TempDir::new("tokens");
+        let uri = ws.uri("pinned.usecases.yaml");
+        let server = Server::start(&if utf8 { utf8_client() } else { Options::default() });
+        let caps = &server.initialize_result["capabilities"]["semanticTokensProvider"];
+        let legend = caps["legend"].clone();
+        assert_eq!(
+            (caps["full"].clone(), caps["range"].clone()),
+            (json!(true), json!(true))
+        );
+        server.open(&uri, PINNED);
+        let full = server.ok(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        let expected = |needle: &str, kind: &str, modifiers: &[&str]| {
+            let (line, start, len) = token_at(PINNED, needle, 0, utf8);
+            let modifiers = modifiers.iter().map(|m| (*m).to_owned()).collect();
+            (line, start, len, kind.to_owned(), modifiers)
+        };
+        assert_eq!(
+            decode_tokens(&full, &legend),
+            vec![
+                // Superseded by 2025-09-15, which is in effect: deprecated.
+                expected(
+                    "anthropic-usage@2024-06-06",
+                    "namespace",
+                    &["deprecated", "defaultLibrary"]
+                ),
+                expected("legal-help", "variable", &["declaration"]),
+                expected("high-risk.legal", "class", &["defaultLibrary"]),
+                expected("audience", "property", &["defaultLibrary"]),
+                expected("business", "enumMember", &["defaultLibrary"]),
+                expected("blue-team", "variable", &["declaration"]),
+                expected("cyber.defense", "class", &["defaultLibrary"]),
+            ],
+            "utf8: {utf8}"
+        );
+        // A range: the tokens of the line it covers.
+        let line = find_pos(PINNED, "  - id: blue-team", 0, 0, utf8)["line"]
+            .as_u64()
+            .unwrap() as u32;
+        let part = server.ok(
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": { "uri": uri }, "range": range(line, 0, line, 17) }),
+        );
+        assert_eq!(
+            decode_tokens(&part, &legend),
+            vec![expected("blue-team", "variable", &["declaration"])]
+        );
+        server.finish();
+    }
+}
+
+#[test]
+fn semantic_tokens_of_a_policy_mark_declarations_and_bundled_references() {
+    let ws = TempDir::new("tokens-policy");
+    let uri = ws.uri("acme.policy.yaml");
+    let server = Server::start(&utf8_client());
+    let legend = server.initialize_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
+    server.open(&uri, ACME_POLICY);
+    let full = server.ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let brief: Vec<(String, String, Vec<String>)> = decode_tokens(&full, &legend)
+        .into_iter()
+        .map(|(line, start, len, kind, modifiers)| {
+            let text = ACME_POLICY.lines().nth(line as usize).unwrap();
+            (text[start as usize..(start + len) as usize].to_owned(), kind, modifiers)
+        })
+        .collect();
+    let t = |s: &str, kind: &str, m: &[&str]| {
+        (
+            s.to_owned(),
+            kind.to_owned(),
+            m.iter().map(|m| (*m).to_owned()).collect(),
+        )
+    };
+    assert_eq!(
+        brief,
+        vec![
+            t("acme", "namespace", &["declaration"]),
+            t("anthropic-usage@2025-09-15", "namespace", &["defaultLibrary"]),
+            t("audit-log", "interface", &["declaration"]),
+            t("defense-logged", "function", &["declaration"]),
+            t("cyber.defense", "class", &["defaultLibrary"]),
+            t("audit-log", "interface", &[]),
+        ]
+    );
+    server.finish();
+}
+
+/// A client that pulls diagnostics and may be asked to pull again.
+fn pulling_client(ws: &TempDir) -> Options {
+    Options {
+        folders: vec![ws.root_uri()],
+        progress: true,
+        capabilities: Some(json!({
+            "textDocument": { "diagnostic": { "relatedDocumentSupport": false } },
+            "workspace": { "diagnostics": { "refreshSupport": true } },
+        })),
+        ..Options::default()
+    }
+}
+
+/// The codes and ranges of a full report's items, sorted.
+fn report_briefs(report: &Value) -> Vec<(String, i64, [u64; 4])> {
+    briefs(&json!({ "diagnostics": report["items"] }))
+}
+
+#[test]
+fn a_client_that_pulls_diagnostics_gets_reports_and_no_publications() {
+    let ws = TempDir::new("pull");
+    ws.write("acme.policy.yaml", ACME_POLICY);
+    ws.write("acme-bot.usecases.yaml", ACME_BOT);
+    ws.write("closed.usecases.yaml", BOT);
+    let bot = ws.uri("acme-bot.usecases.yaml");
+    let options = pulling_client(&ws);
+    let server = Server::spawn(&options);
+    let init = server.ok("initialize", options.initialize_params());
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"],
+        json!({ "identifier": "charter", "interFileDependencies": true, "workspaceDiagnostics": true })
+    );
+    // Pulled before `initialized` starts the indexing: the answer waits for the index rather
+    // than report policy `acme` unknown.
+    server.open(&bot, ACME_BOT);
+    let early = server.send_request("textDocument/diagnostic", json!({ "textDocument": { "uri": bot } }));
+    server.notify("initialized", json!({}));
+    let first = server.response(early)["result"].clone();
+    assert_eq!(first["kind"], "full", "{first:#}");
+    assert_eq!(
+        report_briefs(&first),
+        vec![d("missing-safeguard", ERROR, [3, 8, 3, 17])]
+    );
+    let id = first["resultId"].as_str().expect("a result id").to_owned();
+
+    // Nothing changed: `unchanged`, with the same id.
+    let again = server.ok(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": bot }, "previousResultId": id }),
+    );
+    assert_eq!(again, json!({ "kind": "unchanged", "resultId": id }));
+
+    // An edit that adds the owed safeguard: a new, empty report.
+    let fixed = ACME_BOT.replacen("[cyber.defense]\n", "[cyber.defense]\n    safeguards: [audit-log]\n", 1);
+    server.change(&bot, 2, json!([{ "text": fixed }]));
+    let after = server.ok(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": bot }, "previousResultId": id }),
+    );
+    assert_eq!((after["kind"].clone(), report_briefs(&after)), (json!("full"), vec![]));
+    assert_ne!(after["resultId"], json!(id));
+
+    // The workspace: the open manifest, the closed one and the policy.
+    let workspace = server.ok("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = workspace["items"].as_array().expect("items").clone();
+    let of = |name: &str| {
+        let uri = ws.uri(name);
+        items
+            .iter()
+            .find(|i| i["uri"] == uri.as_str())
+            .unwrap_or_else(|| panic!("{name}: {workspace:#}"))
+            .clone()
+    };
+    assert_eq!(of("acme-bot.usecases.yaml")["version"], 2);
+    assert_eq!(report_briefs(&of("acme-bot.usecases.yaml")), vec![]);
+    assert_eq!(
+        codes(&json!({ "diagnostics": of("closed.usecases.yaml")["items"] })),
+        vec!["missing-safeguard", "prohibited-use", "unknown-category"]
+    );
+    assert_eq!(of("acme.policy.yaml")["version"], Value::Null);
+    // Asked again with the ids it gave: every report `unchanged`.
+    let previous: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "uri": i["uri"], "value": i["resultId"] }))
+        .collect();
+    let again = server.ok("workspace/diagnostic", json!({ "previousResultIds": previous }));
+    let kinds: Vec<&Value> = again["items"].as_array().unwrap().iter().map(|i| &i["kind"]).collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "unchanged"),
+        "{again:#}"
+    );
+
+    // The end of the indexing asked the client to pull again (closed files came in).
+    server.server_requests_counted("workspace/diagnostic/refresh", 1);
+    let refreshes = || {
+        let requests = server.server_requests();
+        requests
+            .iter()
+            .filter(|r| r["method"] == "workspace/diagnostic/refresh")
+            .count()
+    };
+    let before = refreshes();
+    // An edit of the policy changes what the manifests under it report: pull again.
+    let policy = ws.uri("acme.policy.yaml");
+    server.open(&policy, ACME_POLICY);
+    server.change(
+        &policy,
+        2,
+        json!([{ "text": ACME_POLICY.replace("audit-log", "audit-trail") }]),
+    );
+    server.server_requests_counted("workspace/diagnostic/refresh", before + 1);
+    let renamed = server.ok("textDocument/diagnostic", json!({ "textDocument": { "uri": bot } }));
+    assert!(
+        codes(&json!({ "diagnostics": renamed["items"] })).contains(&String::from("unknown-safeguard")),
+        "{renamed:#}"
+    );
+    // The worker took in every change before asking for a pull, and pushed nothing.
+    let pushed = server.queued("textDocument/publishDiagnostics");
+    assert!(pushed.is_empty(), "{pushed:#?}");
+    server.finish();
+}
+
+#[test]
+fn fix_all_corrects_every_typo_of_a_file_in_one_edit_and_nothing_else() {
+    let text = "\
+manifest: typos
+policy: anthropic-usage@2025-09-15
+use-cases:
+  - id: legal-help
+    categories: [high-risk.legl]
+    audiance: consumer
+  - id: helper
+    categories: [general.asistant]
+";
+    let ws = TempDir::new("fix-all");
+    let uri = ws.uri("typos.usecases.yaml");
+    let server = Server::start(&Options::default());
+    let kinds = &server.initialize_result["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    for kind in ["quickfix", "source.fixAll", "source.fixAll.charter"] {
+        assert!(kinds.as_array().unwrap().contains(&json!(kind)), "{kinds}");
+    }
+    server.open(&uri, text);
+    server.publish_version(&uri, 1);
+    // Asked as an editor does on save: for the whole file, fix-all only.
+    let ask = |only: &str| {
+        server.ok(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": range(0, 0, 0, 0),
+                "context": { "diagnostics": [], "only": [only] },
+            }),
+        )
+    };
+    let actions = ask("source.fixAll");
+    let [action] = actions.as_array().unwrap().as_slice() else {
+        panic!("one fix-all action: {actions:#}")
+    };
+    assert_eq!(action["kind"], "source.fixAll.charter");
+    assert_eq!(
+        action["title"],
+        "Fix all safe problems: `high-risk.legl` → `high-risk.legal`, `audiance` → `audience`, `general.asistant` → `general.assistant`"
+    );
+    let edits = action["edit"]["changes"][&uri].as_array().unwrap().clone();
+    let fixed = apply_edits(text, &edits, false);
+    assert_eq!(
+        fixed,
+        text.replace("legl", "legal")
+            .replace("audiance", "audience")
+            .replace("asistant", "assistant")
+    );
+    server.change(&uri, 2, json!([{ "text": fixed }]));
+    // Left: the safeguards `legal-help` owes, whose fix wants the author (a claim that they
+    // are in place); fix-all has nothing more to offer.
+    assert_eq!(codes(&server.publish_version(&uri, 2)), vec!["missing-safeguard"]);
+    assert_eq!(ask("source.fixAll.charter"), json!([]));
+    // Quick fixes asked for alone do not bring fix-all.
+    let quick = ask("quickfix");
+    assert!(
+        quick.as_array().unwrap().iter().all(|a| a["kind"] == "quickfix"),
+        "{quick:#}"
+    );
+    server.finish();
+}
+
 // ---------------------------------------------------------------------------------------------
 // 8. robustness
 
@@ -1470,6 +2084,13 @@ fn requests_about_unknown_or_closed_documents_answer_null() {
             ("textDocument/rename", with_name),
             ("textDocument/documentSymbol", json!({ "textDocument": doc })),
             ("textDocument/codeLens", json!({ "textDocument": doc })),
+            ("textDocument/foldingRange", json!({ "textDocument": doc })),
+            ("textDocument/documentLink", json!({ "textDocument": doc })),
+            ("textDocument/documentHighlight", at.clone()),
+            (
+                "textDocument/selectionRange",
+                json!({ "textDocument": doc, "positions": [pos(1, 3)] }),
+            ),
             (
                 "textDocument/inlayHint",
                 json!({ "textDocument": doc, "range": range(0, 0, 5, 0) }),
@@ -2200,6 +2821,9 @@ fn mangled_documents_never_stop_the_server() {
             let mut requests = position_requests(&doc, &at);
             requests.extend([
                 ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+                ("textDocument/foldingRange", json!({ "textDocument": doc })),
+                ("textDocument/documentLink", json!({ "textDocument": doc })),
+                ("workspace/symbol", json!({ "query": "a" })),
                 (
                     "textDocument/inlayHint",
                     json!({ "textDocument": doc, "range": range(0, 0, 200, 0) }),
@@ -2208,6 +2832,15 @@ fn mangled_documents_never_stop_the_server() {
                 (
                     "textDocument/codeAction",
                     json!({ "textDocument": doc, "range": range(0, 0, 200, 0), "context": { "diagnostics": [] } }),
+                ),
+                (
+                    "textDocument/codeAction",
+                    json!({ "textDocument": doc, "range": range(0, 0, 0, 0), "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+                ),
+                ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+                (
+                    "textDocument/semanticTokens/range",
+                    json!({ "textDocument": doc, "range": range(2, 0, 6, 0) }),
                 ),
             ]);
             for (method, params) in requests {

@@ -1,8 +1,9 @@
 // A command for end-to-end tests (tests/editors/vscode/run.sh), registered only when VS Code's
 // server process has CHARTER_TEST_REPORT set: it opens the file named in the request
 // (CHARTER_TEST_REQUEST, a JSON file), waits for its diagnostics, asks VS Code for a hover and a
-// completion at the requested positions (through the same providers a user's mouse and keyboard
-// reach), and writes what it saw as JSON to CHARTER_TEST_REPORT.
+// completion at the requested positions, the semantic tokens and the fix-all action (through the
+// same providers a user's mouse, keyboard and on-save settings reach), and writes what it saw as
+// JSON to CHARTER_TEST_REPORT.
 
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -58,6 +59,21 @@ async function waitFor<T>(
     value = await what();
   }
   return { value, waitedMs: Date.now() - startedAt };
+}
+
+/** LSP's relative token encoding, decoded to absolute positions and legend names. */
+function decodeTokens(answer: vscode.SemanticTokens | undefined, legend: vscode.SemanticTokensLegend) {
+  const out: { line: number; character: number; length: number; type: string; modifiers: string[] }[] = [];
+  const data = answer?.data ?? new Uint32Array();
+  let line = 0;
+  let character = 0;
+  for (let i = 0; i + 4 < data.length; i += 5) {
+    line += data[i];
+    character = data[i] === 0 ? character + data[i + 1] : data[i + 1];
+    const modifiers = legend.tokenModifiers.filter((_, bit) => (data[i + 4] & (1 << bit)) !== 0);
+    out.push({ line, character, length: data[i + 2], type: legend.tokenTypes[data[i + 3]], modifiers });
+  }
+  return out;
 }
 
 async function writeReport(
@@ -126,7 +142,45 @@ async function writeReport(
     Math.min(timeout, 20),
   );
 
+  // Semantic tokens, as the editor colours them: decoded with the legend into
+  // (line, character, length, type, modifiers).
+  const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>(
+    'vscode.provideDocumentSemanticTokensLegend',
+    uri,
+  );
+  const tokens = await waitFor(
+    async () => {
+      const answer = await vscode.commands.executeCommand<vscode.SemanticTokens>(
+        'vscode.provideDocumentSemanticTokens',
+        uri,
+      );
+      return legend ? decodeTokens(answer, legend) : [];
+    },
+    (decoded) => decoded.length > 0,
+    Math.min(timeout, 20),
+  );
+
+  // Fix-all, as `editor.codeActionsOnSave` asks for it: the kind, the title and the edits.
+  const fixAll = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    new vscode.Range(0, 0, document.lineCount, 0),
+    vscode.CodeActionKind.SourceFixAll.value,
+  );
+  const fixes = (fixAll ?? []).map((a) => ({
+    kind: a.kind?.value,
+    title: a.title,
+    edits: (a.edit?.get(uri) ?? []).map((e) => ({
+      line: e.range.start.line,
+      character: e.range.start.character,
+      replaced: document.getText(e.range),
+      newText: e.newText,
+    })),
+  }));
+
   const info = client()?.initializeResult?.serverInfo;
+  // Whether the server let VS Code pull diagnostics (it offers to when the client can).
+  const pulled = client()?.initializeResult?.capabilities.diagnosticProvider !== undefined;
 
   // "Charter: Restart server": a new server comes up and publishes the diagnostics again.
   const before = client();
@@ -169,6 +223,9 @@ async function writeReport(
       labels: completion.value,
     },
     definition: { position: request.hover, waitedMs: definition.waitedMs, locations: definition.value },
+    pulledDiagnostics: pulled,
+    semanticTokens: { waitedMs: tokens.waitedMs, tokens: tokens.value },
+    fixAll: fixes,
     restart: {
       running: restarted.value,
       waitedMs: restarted.waitedMs,

@@ -7,8 +7,8 @@ use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
-use crate::model::{Expected, ManifestDoc, Spanned, UseCaseDecl, keys};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest};
+use crate::model::{Expected, ManifestDoc, PolicyRef, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
 use crate::workspace::Resolved;
@@ -187,13 +187,13 @@ fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &st
         .iter()
         .map(|(k, _)| *k)
         .chain(model.attributes.iter().map(|a| a.name.as_str()));
-    let near = did_you_mean(&key.value, candidates);
+    let near = suggest(&key.value, candidates);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
     let hint = match near {
-        Some(n) => format!("did you mean `{n}`?"),
+        Some(n) => format!("did you mean `{}`?", n.name),
         None => format!("its attributes are: {}", attributes.join(", ")),
     };
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         Code::UnknownKey,
         key.range,
         format!(
@@ -201,16 +201,10 @@ fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &st
             key.value
         ),
     );
-    if let Some(n) = near {
-        d = d.with_fix(
-            format!("Replace with `{n}`"),
-            vec![Edit {
-                range: key.range,
-                new_text: n.to_owned(),
-            }],
-        );
+    match near {
+        Some(n) => d.with_correction(key.range, n),
+        None => d,
     }
-    d
 }
 
 /// The verdict on each of the use case's categories, and what it owes.
@@ -237,7 +231,10 @@ fn judge_use_case(
             return;
         }
         if expected == Expected::Prohibited {
-            return; // the test passes: a prohibited use case owes nothing
+            // The verdict test passes; a prohibited use case owes nothing, so a non-empty
+            // `expect-owes` beside it is an expectation that can never hold.
+            out.extend(owes_beside_prohibited(describe, uc));
+            return;
         }
     } else {
         for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
@@ -403,6 +400,20 @@ fn unexpected_owed(
     Some(describe.relate_rules(d, &rules, "requires it"))
 }
 
+/// `unexpected-verdict` at `expect-owes` when a use case expected (and found) prohibited also
+/// lists safeguards it should owe: no verdict can meet both.
+fn owes_beside_prohibited(describe: &Describe, uc: &UseCaseDecl) -> Option<Diagnostic> {
+    let (key, list) = uc.expect_owes.as_ref().filter(|(_, l)| !l.value.is_empty())?;
+    let listed: Vec<String> = list.value.iter().map(|s| format!("`{}`", s.value)).collect();
+    let message = format!(
+        "use case `{}` expects `prohibited` and to owe {}, but a prohibited use case owes nothing under policy `{}`; remove `expect-owes` or expect `allowed`",
+        uc.id.value,
+        listed.join(", "),
+        describe.policy.name(describe.ws),
+    );
+    Some(Diagnostic::new(Code::UnexpectedVerdict, *key, message))
+}
+
 /// `prohibited-use`, or `ambiguous-decision` when only a rule conflict makes it prohibited.
 fn prohibition(
     describe: &Describe,
@@ -553,15 +564,21 @@ struct Newer<'c> {
 
 fn newer_version<'c>(cx: &'c Context, doc: &ManifestDoc) -> Option<Newer<'c>> {
     let reference = doc.policy.as_ref()?;
-    let pinned = reference.value.version?;
-    let (newest, file) = cx.registry.newest_in_effect(&reference.value.id, cx.today)?;
-    (newest > pinned).then_some(())?;
+    let (newest, file) = superseded_by(cx, &reference.value)?;
     Some(Newer {
         reference: format!("{}@{newest}", reference.value.id),
         date: newest,
         file,
         policy: cx.policy(file)?,
     })
+}
+
+/// The newer version in effect today (its date and file) that supersedes the version a
+/// reference pins; `None` for a bare id, which already means the newest.
+pub fn superseded_by(cx: &Context, reference: &PolicyRef) -> Option<(crate::model::Date, FileId)> {
+    let pinned = reference.version?;
+    let (newest, file) = cx.registry.newest_in_effect(&reference.id, cx.today)?;
+    (newest > pinned).then_some((newest, file))
 }
 
 /// How `uc`'s verdict under `policy` changes under `newer`.

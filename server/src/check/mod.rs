@@ -16,7 +16,9 @@ mod suppress;
 pub use alternatives::{lifting, lifting_phrase};
 pub use cache::CheckCache;
 pub use describe::{Describe, section_text};
-pub use manifest::{ResolvedUseCase, expectation, governing_policy, resolve_use_case, summarize, verdicts};
+pub use manifest::{
+    ResolvedUseCase, expectation, governing_policy, resolve_use_case, summarize, superseded_by, verdicts,
+};
 pub use suppress::apply_suppressions;
 
 use std::collections::HashMap;

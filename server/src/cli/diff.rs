@@ -262,7 +262,11 @@ fn meets(summary: &Summary, uc: &UseCaseDecl) -> Option<bool> {
     if *allowed != (expected == Expected::Allowed) {
         return Some(false);
     }
-    let Some((_, list)) = uc.expect_owes.as_ref().filter(|_| *allowed) else {
+    if !*allowed {
+        // A prohibited use case owes nothing: only an empty (or absent) `expect-owes` holds.
+        return Some(uc.expect_owes.as_ref().is_none_or(|(_, l)| l.value.is_empty()));
+    }
+    let Some((_, list)) = uc.expect_owes.as_ref() else {
         return Some(true);
     };
     let mut expected: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();

@@ -47,9 +47,8 @@ pub fn references(cx: &Context, file: FileId, offset: usize, include_declaration
     };
     let Some(declared) = Resolver::new(cx, file).declaration(&target) else {
         // Declared nowhere: the occurrences of the name in this file at least.
-        return occurrences(cx.ws.file(file))
+        return same_name_in(cx, file, &target)
             .into_iter()
-            .filter(|o| o.kind == target.kind && o.name == target.name)
             .map(|o| Location { file, range: o.range })
             .collect();
     };
@@ -70,18 +69,34 @@ pub fn references(cx: &Context, file: FileId, offset: usize, include_declaration
 
 /// Per file, the occurrences of `kind` named `name` that mean `declared`.
 fn uses(cx: &Context, kind: &TargetKind, name: &str, declared: Declared) -> BTreeMap<FileId, Vec<Target>> {
-    let mut out: BTreeMap<FileId, Vec<Target>> = BTreeMap::new();
-    for f in cx.ws.ids() {
-        let resolver = Resolver::new(cx, f);
-        for o in occurrences(cx.ws.file(f)) {
+    cx.ws
+        .ids()
+        .map(|f| (f, uses_in(cx, f, kind, name, declared)))
+        .filter(|(_, found)| !found.is_empty())
+        .collect()
+}
+
+/// The occurrences in `file` of `kind` named `name` that mean `declared`, in document order
+/// per kind of place.
+pub(super) fn uses_in(cx: &Context, file: FileId, kind: &TargetKind, name: &str, declared: Declared) -> Vec<Target> {
+    let resolver = Resolver::new(cx, file);
+    occurrences(cx.ws.file(file))
+        .into_iter()
+        .filter(|o| {
             // Policy references name one file in several ways (`acme`, `acme@2025-01-01`).
             let named = o.name == name || *kind == TargetKind::Policy;
-            if o.kind == *kind && named && resolver.declaration(&o) == Some(declared) {
-                out.entry(f).or_default().push(o);
-            }
-        }
-    }
-    out
+            o.kind == *kind && named && resolver.declaration(o) == Some(declared)
+        })
+        .collect()
+}
+
+/// The occurrences in `file` of the same kind and name as `target`: what stands for its uses
+/// when it is declared nowhere.
+pub(super) fn same_name_in(cx: &Context, file: FileId, target: &Target) -> Vec<Target> {
+    occurrences(cx.ws.file(file))
+        .into_iter()
+        .filter(|o| o.kind == target.kind && o.name == target.name)
+        .collect()
 }
 
 fn renamable(kind: &TargetKind) -> bool {
@@ -665,6 +680,8 @@ mod tests {
                 let inside =
                     |l: &Location| l.range.start <= l.range.end && l.range.end <= cx.ws.file(l.file).text.len();
                 let _ = crate::ide::document_symbols(&cx, file);
+                assert!(crate::ide::folding_ranges(&cx, file).iter().all(|f| f.range.end <= len));
+                assert!(crate::ide::document_links(&cx, file).iter().all(|l| l.range.end <= len));
                 // Every offset on the whole texts; on prefixes, only the ends, to stay quick.
                 let offsets: Vec<usize> = if full {
                     (0..=len + 1).collect()
@@ -677,6 +694,13 @@ mod tests {
                     }
                     assert!(definition(&cx, file, offset).iter().all(inside));
                     assert!(references(&cx, file, offset, true).iter().all(inside));
+                    let highlights = crate::ide::document_highlights(&cx, file, offset);
+                    assert!(highlights.iter().all(|h| h.range.end <= len));
+                    assert!(
+                        crate::ide::selection_ranges(&cx, file, offset)
+                            .iter()
+                            .all(|r| r.end <= len)
+                    );
                     if let Some(r) = prepare_rename(&cx, file, offset) {
                         assert!(r.end <= len);
                     }

@@ -65,7 +65,9 @@ pub fn target_at(cx: &Context, file: FileId, offset: usize) -> Option<Target> {
     let source = cx.ws.file(file);
     match &source.doc {
         // Listing a big manifest's every id took longer than the rest of a hover.
-        Document::Manifest(doc) if !source.tree().anchored => pick(&manifest_occurrences_near(doc, offset), offset),
+        Document::Manifest(doc) if !source.tree().anchored => {
+            pick(&manifest_occurrences_within(doc, TextRange::empty(offset)), offset)
+        }
         _ => pick(&occurrences(source), offset),
     }
 }
@@ -79,16 +81,19 @@ fn pick(all: &[Target], offset: usize) -> Option<Target> {
     found.cloned()
 }
 
-/// The occurrences of a manifest that may touch `offset`, in the order [`occurrences`] lists
-/// them: its `policy:`, and those of the use cases whose map touches the offset. Every id of a
-/// use case lies in its map (with no anchor in the file, no alias brings text from elsewhere),
-/// and the maps are items of one list, in document order and disjoint, so their ends are
-/// sorted too and a binary search finds the first that can touch.
-fn manifest_occurrences_near(doc: &ManifestDoc, offset: usize) -> Vec<Target> {
+/// The occurrences of a manifest that may touch `within`, in the order [`occurrences`] lists
+/// them: its `policy:`, and those of the use cases whose map touches the range. Every id of a
+/// use case lies in its map (valid only with no anchor in the file: no alias brings text from
+/// elsewhere), and the maps are items of one list, in document order and disjoint, so their
+/// ends are sorted too and a binary search finds the first that can touch.
+pub(super) fn manifest_occurrences_within(doc: &ManifestDoc, within: TextRange) -> Vec<Target> {
     let mut out = Vec::new();
     push_manifest_policy(doc, &mut out);
-    let first = doc.use_cases.partition_point(|uc| uc.range.end < offset);
-    for uc in doc.use_cases[first..].iter().take_while(|uc| uc.range.start <= offset) {
+    let first = doc.use_cases.partition_point(|uc| uc.range.end < within.start);
+    for uc in doc.use_cases[first..]
+        .iter()
+        .take_while(|uc| uc.range.start <= within.end)
+    {
         use_case_occurrences(uc, &mut out);
     }
     out

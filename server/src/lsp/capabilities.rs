@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::*;
 
+use super::handlers::{code_action, diagnostic, semantic_tokens};
+use super::session::Delivery;
 use crate::text::Encoding;
 
 /// What the client said it supports, as far as the server needs to know.
@@ -13,6 +15,12 @@ pub struct ClientFlags {
     pub watch_registration: bool,
     pub configuration: bool,
     pub progress: bool,
+    /// The client folds whole lines only (`foldingRange.lineFoldingOnly`).
+    pub line_folding_only: bool,
+    /// Pulls diagnostics (`textDocument.diagnostic`): none are pushed to it.
+    pub pull_diagnostics: bool,
+    /// Can be asked to pull them again (`workspace.diagnostics.refreshSupport`).
+    pub diagnostic_refresh: bool,
 }
 
 impl ClientFlags {
@@ -30,6 +38,32 @@ impl ClientFlags {
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
+            line_folding_only: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.folding_range.as_ref())
+                .and_then(|f| f.line_folding_only)
+                .unwrap_or(false),
+            pull_diagnostics: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+        }
+    }
+
+    /// How diagnostics reach this client.
+    pub fn delivery(&self) -> Delivery {
+        match self.pull_diagnostics {
+            true => Delivery::Pull {
+                refresh: self.diagnostic_refresh,
+            },
+            false => Delivery::Push,
         }
     }
 }
@@ -72,7 +106,8 @@ pub fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
     roots
 }
 
-pub fn server_capabilities(encoding: Encoding) -> ServerCapabilities {
+/// What the server offers; the diagnostic provider only to a client that pulls (`delivery`).
+pub fn server_capabilities(encoding: Encoding, delivery: Delivery) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(encoding_kind(encoding)),
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
@@ -98,13 +133,42 @@ pub fn server_capabilities(encoding: Encoding) -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::SOURCE_FIX_ALL,
+                code_action::FIX_ALL,
+            ]),
             ..CodeActionOptions::default()
         })),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: semantic_tokens::legend(),
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..SemanticTokensOptions::default()
+            },
+        )),
+        diagnostic_provider: (delivery != Delivery::Push).then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some(diagnostic::IDENTIFIER.to_owned()),
+                // A policy's edit changes the diagnostics of the manifests under it.
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        }),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),

@@ -1,6 +1,8 @@
 //! The diagnostics worker: one task that publishes for the newest text. Edits only mark files
 //! and wake it; a burst of edits while it works costs one more check, not one per keystroke,
-//! and no fixed delay is waited.
+//! and no fixed delay is waited. With a client that pulls diagnostics instead
+//! (`handlers::diagnostic`), it publishes nothing and only asks the client to pull again when
+//! a change reaches beyond the file changed.
 
 use std::sync::Arc;
 
@@ -10,9 +12,10 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 
 use super::convert::diagnostic;
+use super::session::Delivery;
 use super::snapshot::Snapshot;
 use super::state::State;
-use crate::diagnostic::{Code, FileId};
+use crate::diagnostic::{Code, Diagnostic, FileId};
 
 /// Where publications go.
 #[derive(Clone)]
@@ -28,10 +31,20 @@ pub enum Publisher {
     Frames(mpsc::WeakUnboundedSender<Vec<u8>>),
 }
 
-pub fn spawn(publisher: Publisher, state: Arc<State>, wake: Arc<Notify>) {
+/// The worker; `client` asks a pulling client to pull again (`workspace/diagnostic/refresh`).
+pub fn spawn(publisher: Publisher, client: Client, state: Arc<State>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
+            let delivery = state.session().delivery;
+            if let Delivery::Pull { refresh } = delivery {
+                if state.session().take_refresh() && refresh {
+                    // Its answer is waited for apart, so that the worker goes on meanwhile.
+                    let client = client.clone();
+                    tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
+                }
+                continue;
+            }
             // Building the snapshot, checking and serializing run off the async threads, and
             // outside the session lock: edits go on meanwhile.
             let shared = state.clone();
@@ -96,12 +109,17 @@ fn notification(params: &PublishDiagnosticsParams) -> Vec<u8> {
     super::transport::framed(&body)
 }
 
-/// The publications for `files`, and the files held back: while the workspace is being
-/// `indexing`, a file with `unknown-policy` is not published, since its policy may be a file
-/// not read yet, and a false error (or a false all-clear without it) that changes a moment
-/// later is worse than a short wait. Those files are checked again once indexing ends.
+/// Whether a file's diagnostics are held back while the workspace is being `indexing`: with
+/// `unknown-policy`, its policy may be a file not read yet, and a false error (or a false
+/// all-clear without it) that changes a moment later is worse than a short wait. Pushed, the
+/// file is checked again once indexing ends; pulled, the answer waits for it.
+pub fn held(all: &[Diagnostic], indexing: bool) -> bool {
+    indexing && all.iter().any(|d| d.code == Code::UnknownPolicy)
+}
+
+/// The publications for `files`, and the files [`held`] back.
 fn compute(snapshot: &Snapshot, files: &[FileId], indexing: bool) -> (Vec<PublishDiagnosticsParams>, Vec<FileId>) {
-    let mut held = Vec::new();
+    let mut held_back = Vec::new();
     let published = files
         .iter()
         .filter_map(|&file| {
@@ -109,12 +127,11 @@ fn compute(snapshot: &Snapshot, files: &[FileId], indexing: bool) -> (Vec<Publis
             let version = snapshot.versions.get(&file).copied();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let all = snapshot.diagnostics(file);
-                let hold = indexing && all.iter().any(|d| d.code == Code::UnknownPolicy);
-                (!hold).then(|| all.iter().map(|d| diagnostic(snapshot, file, d)).collect())
+                (!held(&all, indexing)).then(|| all.iter().map(|d| diagnostic(snapshot, file, d)).collect())
             }));
             match result {
                 Ok(None) => {
-                    held.push(file);
+                    held_back.push(file);
                     None
                 }
                 Ok(Some(diagnostics)) => Some(PublishDiagnosticsParams {
@@ -132,5 +149,5 @@ fn compute(snapshot: &Snapshot, files: &[FileId], indexing: bool) -> (Vec<Publis
             }
         })
         .collect();
-    (published, held)
+    (published, held_back)
 }

@@ -16,6 +16,7 @@ use super::config::Config;
 use super::diagnostics::Publisher;
 use super::handlers;
 use super::indexing::{load, read_tree, read_uris};
+use super::session::Delivery;
 use super::session::Session;
 use super::snapshot::Snapshot;
 use super::state::State;
@@ -32,6 +33,8 @@ pub struct Charter {
     client: Client,
     state: Arc<State>,
     wake: Arc<Notify>,
+    /// Told when an indexing ends: pulls held back for it ask again.
+    indexed: Arc<Notify>,
     capabilities: Mutex<ClientFlags>,
 }
 
@@ -62,11 +65,12 @@ impl Charter {
         );
         let state = Arc::new(State::new(session));
         let wake = Arc::new(Notify::new());
-        super::diagnostics::spawn(publisher, state.clone(), wake.clone());
+        super::diagnostics::spawn(publisher, client.clone(), state.clone(), wake.clone());
         Self {
             client,
             state,
             wake,
+            indexed: Arc::new(Notify::new()),
             capabilities: Mutex::new(ClientFlags::default()),
         }
     }
@@ -168,6 +172,7 @@ impl Charter {
         let count = read.len();
         load(&self.state, read, Some(epoch)).await;
         self.state.session().end_indexing();
+        self.indexed.notify_waiters();
         self.changed();
         if let Some(progress) = progress {
             progress.finish_with_message(format!("{count} files")).await;
@@ -215,9 +220,11 @@ impl LanguageServer for Charter {
             .flatten();
         let mut session = Session::new(encoding, locale, config, &bundled_paths(), bundled_dir.as_deref());
         session.roots = workspace_roots(&params);
+        session.delivery = self.flags().delivery();
+        let delivery = session.delivery;
         self.state.reset(session);
         Ok(InitializeResult {
-            capabilities: server_capabilities(encoding),
+            capabilities: server_capabilities(encoding, delivery),
             server_info: Some(ServerInfo {
                 name: String::from("charter"),
                 version: Some(env!("CARGO_PKG_VERSION").to_owned()),
@@ -265,9 +272,11 @@ impl LanguageServer for Charter {
         let uri = params.text_document.uri;
         if self.state.session().did_close(&uri).is_some() {
             self.changed();
-            // A closed file's problems are no longer shown; the workspace goes back to its
-            // version on disk, read in the background.
-            self.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+            // A closed file's problems are no longer shown (a pulling client drops them
+            // itself); the workspace goes back to its version on disk, read in the background.
+            if self.flags().delivery() == Delivery::Push {
+                self.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+            }
             self.reload(vec![uri]).await;
         }
     }
@@ -370,6 +379,75 @@ impl LanguageServer for Charter {
 
     async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         self.read("rangeFormatting", params, handlers::formatting::range).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let line_folding_only = self.flags().line_folding_only;
+        self.read(
+            "foldingRange",
+            (params, line_folding_only),
+            handlers::folding_range::run,
+        )
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.read("documentLink", params, handlers::document_link::run).await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.read("workspace/symbol", params, handlers::workspace_symbol::run)
+            .await
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        self.read("documentHighlight", params, handlers::document_highlight::run)
+            .await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        self.read("selectionRange", params, handlers::selection_range::run)
+            .await
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        self.read("semanticTokens/full", params, handlers::semantic_tokens::full)
+            .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.read("semanticTokens/range", params, handlers::semantic_tokens::range)
+            .await
+    }
+
+    /// A file's diagnostics, once they no longer depend on files not indexed yet.
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        loop {
+            // Registered before the indexing is looked at: one ending in between wakes it.
+            let indexed = self.indexed.notified();
+            let indexing = self.state.session().indexing();
+            let pulled = (params.clone(), indexing);
+            match self.read("diagnostic", pulled, handlers::diagnostic::document).await? {
+                Some(report) => return Ok(report),
+                None => indexed.await,
+            }
+        }
+    }
+
+    /// Every workspace file's diagnostics, once the workspace is indexed.
+    async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        loop {
+            let indexed = self.indexed.notified();
+            if !self.state.session().indexing() {
+                break;
+            }
+            indexed.await;
+        }
+        self.read("workspace/diagnostic", params, handlers::diagnostic::workspace)
+            .await
     }
 }
 

@@ -72,6 +72,23 @@ pub struct Session {
     index_epoch: u64,
     /// Open files not published while indexing, because of their `unknown-policy`.
     held: BTreeSet<FileId>,
+    /// How diagnostics reach the client, as negotiated at `initialize`.
+    pub delivery: Delivery,
+    /// Pull mode: something changed that may change the diagnostics of files other than the
+    /// one changed (a policy, a file from disk, the settings, the end of an indexing), which
+    /// the client does not know to pull again.
+    refresh: bool,
+}
+
+/// How diagnostics reach the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delivery {
+    /// `textDocument/publishDiagnostics` for open files, as they change.
+    #[default]
+    Push,
+    /// The client pulls them (`textDocument/diagnostic`, `workspace/diagnostic`); `refresh`:
+    /// it may be asked to pull again (`workspace/diagnostic/refresh`).
+    Pull { refresh: bool },
 }
 
 impl Session {
@@ -111,6 +128,8 @@ impl Session {
             indexing: 1,
             index_epoch: 0,
             held: BTreeSet::new(),
+            delivery: Delivery::Push,
+            refresh: false,
         }
     }
 
@@ -125,6 +144,7 @@ impl Session {
 
     fn touch(&mut self, file: FileId) {
         self.pending.insert(file);
+        self.refresh |= self.files.entry(file).kind == FileKind::Policy || !self.open.contains_key(&file);
         self.changed();
     }
 
@@ -243,6 +263,7 @@ impl Session {
         self.config = config;
         self.changed();
         self.pending.extend(self.open.keys().copied());
+        self.refresh = true;
         reindex
     }
 
@@ -298,6 +319,19 @@ impl Session {
         (files, self.indexing > 0)
     }
 
+    /// Pull mode: whether the client should pull again since the last call (see
+    /// [`Delivery::Pull`]). What push mode would publish is dropped: the client pulls it.
+    pub fn take_refresh(&mut self) -> bool {
+        self.pending.clear();
+        self.held.clear();
+        std::mem::take(&mut self.refresh)
+    }
+
+    /// Whether the workspace is being indexed (a policy may be in a file not read yet).
+    pub fn indexing(&self) -> bool {
+        self.indexing > 0
+    }
+
     /// The version of an open document now (to skip publishing results already outdated).
     pub fn version(&self, file: FileId) -> Option<i32> {
         self.open.get(&file).map(|d| d.version)
@@ -331,6 +365,7 @@ impl Session {
     /// back for their `unknown-policy` are checked again.
     pub fn end_indexing(&mut self) {
         self.indexing = self.indexing.saturating_sub(1);
+        self.refresh |= self.indexing == 0;
         self.release_held();
     }
 

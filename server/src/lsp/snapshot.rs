@@ -27,6 +27,9 @@ pub struct Snapshot {
     diagnostics: Mutex<HashMap<FileId, Arc<Vec<Diagnostic>>>>,
     /// Use-case results carried from snapshot to snapshot.
     cache: Arc<CheckCache>,
+    /// The result ids of pulled reports (`handlers::diagnostic`), computed once per snapshot: a
+    /// client polls the workspace's every few seconds, mostly to hear `unchanged`.
+    result_ids: Mutex<HashMap<FileId, String>>,
 }
 
 impl Snapshot {
@@ -52,6 +55,7 @@ impl Snapshot {
             docs_base: String::from(crate::diagnostic::DEFAULT_DOCS_URL),
             lines,
             diagnostics: Mutex::new(HashMap::new()),
+            result_ids: Mutex::new(HashMap::new()),
         }
     }
 
@@ -115,5 +119,15 @@ impl Snapshot {
             .expect("not poisoned")
             .insert(file, computed.clone());
         computed
+    }
+
+    /// The result id of the file's pulled report, `compute`d once per snapshot.
+    pub fn result_id(&self, file: FileId, compute: impl FnOnce() -> String) -> String {
+        if let Some(done) = self.result_ids.lock().expect("not poisoned").get(&file) {
+            return done.clone();
+        }
+        let id = compute();
+        self.result_ids.lock().expect("not poisoned").insert(file, id.clone());
+        id
     }
 }

@@ -817,3 +817,93 @@ async fn a_burst_of_changes_publishes_far_fewer_than_fifty_times() {
     assert_eq!(versions, sorted, "publications go forward in versions: {versions:?}");
     client.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn semantic_tokens_are_answered_whole_and_by_range() {
+    let (mut client, _dir, uri) = with_bot().await;
+    let full: SemanticTokensResult = client
+        .ok(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let SemanticTokensResult::Tokens(full) = full else {
+        panic!("tokens expected: {full:?}")
+    };
+    // `anthropic-usage@2025-09-15` on line 1: a policy (type 0) from the bundled library
+    // (modifier bit 2); then `legal-help` on line 3, a use case declared (type 6, bit 0).
+    let first = |t: &SemanticToken| {
+        (
+            t.delta_line,
+            t.delta_start,
+            t.length,
+            t.token_type,
+            t.token_modifiers_bitset,
+        )
+    };
+    assert_eq!(first(&full.data[0]), (1, 8, 26, 0, 4));
+    assert_eq!(first(&full.data[1]), (2, 8, 10, 6, 1));
+    let part: SemanticTokensRangeResult = client
+        .ok(
+            "textDocument/semanticTokens/range",
+            json!({ "textDocument": { "uri": uri }, "range": range(3, 0, 3, 20) }),
+        )
+        .await;
+    let SemanticTokensRangeResult::Tokens(part) = part else {
+        panic!("tokens expected: {part:?}")
+    };
+    assert_eq!(part.data.iter().map(first).collect::<Vec<_>>(), vec![(3, 8, 10, 6, 1)]);
+    client.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fix_all_is_answered_to_a_request_for_source_actions() {
+    let (mut client, _dir, uri) = with_bot().await;
+    let actions: Option<CodeActionResponse> = client
+        .ok(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": range(0, 0, 0, 0), "context": { "diagnostics": [], "only": ["source"] } }),
+        )
+        .await;
+    let actions = actions.expect("actions");
+    let [CodeActionOrCommand::CodeAction(action)] = actions.as_slice() else {
+        panic!("one fix-all expected: {actions:?}")
+    };
+    assert_eq!(action.kind, Some(CodeActionKind::new("source.fixAll.charter")));
+    let edits = &action.edit.as_ref().and_then(|e| e.changes.as_ref()).expect("changes")[&uri];
+    assert_eq!(
+        edits,
+        &vec![TextEdit {
+            range: range(8, 17, 8, 31),
+            new_text: String::from("high-risk.legal"),
+        }]
+    );
+    client.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pulled_diagnostics_are_answered_and_unchanged_when_asked_again() {
+    let dir = TempDir::new("pull");
+    let uri = dir.uri("bot.usecases.yaml");
+    let (mut client, result) = Client::start(json!({ "capabilities": { "textDocument": { "diagnostic": {} } } })).await;
+    assert!(result.capabilities.diagnostic_provider.is_some());
+    client.open(&uri, BOT).await;
+    let pull = |previous: Option<String>| json!({ "textDocument": { "uri": uri }, "previousResultId": previous });
+    let first: DocumentDiagnosticReportResult = client.ok("textDocument/diagnostic", pull(None)).await;
+    let DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(full)) = first else {
+        panic!("a full report expected: {first:?}")
+    };
+    let report = full.full_document_diagnostic_report;
+    assert_eq!(report.items.len(), 3, "{:?}", report.items);
+    let again: DocumentDiagnosticReportResult = client
+        .ok("textDocument/diagnostic", pull(report.result_id.clone()))
+        .await;
+    let DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(unchanged)) = again else {
+        panic!("unchanged expected: {again:?}")
+    };
+    assert_eq!(
+        Some(unchanged.unchanged_document_diagnostic_report.result_id),
+        report.result_id
+    );
+    client.finish().await;
+}

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, Suggestion, suggest};
 use crate::model::keys::{Keys, names};
 use crate::model::{Date, PolicyRef, Spanned, is_valid_category_id, is_valid_id};
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
@@ -164,7 +164,7 @@ impl<'a> Lowerer<'a> {
         self.diags.push(Diagnostic::new(code, range, message));
     }
 
-    /// A diagnostic with a quick fix replacing `range` by `replacement`.
+    /// A diagnostic with a quick fix replacing `range` by `replacement`, for review.
     pub fn report_with_fix(&mut self, code: Code, range: TextRange, message: String, replacement: &str) {
         let edit = Edit {
             range,
@@ -172,6 +172,12 @@ impl<'a> Lowerer<'a> {
         };
         let diag = Diagnostic::new(code, range, message).with_fix(format!("Replace with `{replacement}`"), vec![edit]);
         self.diags.push(diag);
+    }
+
+    /// A diagnostic of a likely typo at `range`, corrected by the suggestion.
+    fn report_correction(&mut self, code: Code, range: TextRange, message: String, suggestion: Suggestion<'_>) {
+        self.diags
+            .push(Diagnostic::new(code, range, message).with_correction(range, suggestion));
     }
 
     /// `wrong-type` at `node`: `what` must be `expected`. Silent on invalid nodes; a null value
@@ -209,11 +215,11 @@ impl<'a> Lowerer<'a> {
     /// `unknown-key` at a key: the nearest valid key as a fix, else the list of valid keys.
     pub fn unknown_key(&mut self, key: &Spanned<CompactStr>, owner: &Owner, valid: &[&str]) {
         let head = format!("unknown key {} in {}", quote(&key.value), owner.name);
-        match did_you_mean(&key.value, valid.iter().copied()) {
-            Some(best) => self.report_with_fix(
+        match suggest(&key.value, valid.iter().copied()) {
+            Some(best) => self.report_correction(
                 Code::UnknownKey,
                 key.range,
-                format!("{head}; did you mean `{best}`?"),
+                format!("{head}; did you mean `{}`?", best.name),
                 best,
             ),
             None => {
@@ -543,8 +549,11 @@ impl<'a> Lowerer<'a> {
     /// attribute values.
     pub fn not_among(&mut self, code: Code, text: &Spanned<CompactStr>, what: &str, allowed: &[&str], of: &str) {
         let head = format!("{what} is {}, not one of {of}{}", quote(&text.value), list(allowed));
-        match did_you_mean(&text.value, allowed.iter().copied()) {
-            Some(best) => self.report_with_fix(code, text.range, format!("{head}; did you mean `{best}`?"), best),
+        match suggest(&text.value, allowed.iter().copied()) {
+            Some(best) => {
+                let message = format!("{head}; did you mean `{}`?", best.name);
+                self.report_correction(code, text.range, message, best);
+            }
             None => self.report(code, text.range, format!("{head}; write one of them")),
         }
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::analysis::Attribute;
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest};
 use crate::model::{PolicyDoc, Spanned};
 use crate::text::TextRange;
 use crate::workspace::Workspace;
@@ -279,36 +279,30 @@ pub fn unknown_reference<'a>(
     context: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let near = did_you_mean(&reference.value, candidates);
+    let near = suggest(&reference.value, candidates);
     let hint = match near {
-        Some(n) => format!("; did you mean `{n}`?"),
+        Some(n) => format!("; did you mean `{}`?", n.name),
         None => format!("; declare it or use a declared {what}"),
     };
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         code,
         reference.range,
         format!("unknown {what} `{}` in {context}{hint}", reference.value),
     );
-    if let Some(n) = near {
-        d = d.with_fix(
-            format!("Replace with `{n}`"),
-            vec![Edit {
-                range: reference.range,
-                new_text: n.to_owned(),
-            }],
-        );
+    match near {
+        Some(n) => d.with_correction(reference.range, n),
+        None => d,
     }
-    d
 }
 
 /// `unknown-value`: a value outside an attribute's declared values.
 pub fn unknown_value(attribute: &str, values: &[String], value: &Spanned<CompactStr>, context: &str) -> Diagnostic {
-    let near = did_you_mean(&value.value, values.iter().map(String::as_str));
+    let near = suggest(&value.value, values.iter().map(String::as_str));
     let hint = match near {
-        Some(n) => format!("did you mean `{n}`?"),
+        Some(n) => format!("did you mean `{}`?", n.name),
         None => format!("use one of: {}", values.join(", ")),
     };
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         Code::UnknownValue,
         value.range,
         format!(
@@ -316,14 +310,8 @@ pub fn unknown_value(attribute: &str, values: &[String], value: &Spanned<Compact
             value.value
         ),
     );
-    if let Some(n) = near {
-        d = d.with_fix(
-            format!("Replace with `{n}`"),
-            vec![Edit {
-                range: value.range,
-                new_text: n.to_owned(),
-            }],
-        );
+    match near {
+        Some(n) => d.with_correction(value.range, n),
+        None => d,
     }
-    d
 }

@@ -109,6 +109,10 @@ pub struct Options {
     pub env: Vec<(&'static str, &'static str)>,
     /// Send only `rootUri` (the first folder), as older clients do, no `workspaceFolders`.
     pub root_uri_only: bool,
+    /// `foldingRange.lineFoldingOnly`: the client folds whole lines only.
+    pub line_folding_only: bool,
+    /// More client capabilities, merged into the usual ones (e.g. pulled diagnostics).
+    pub capabilities: Option<Value>,
 }
 
 impl Options {
@@ -145,11 +149,15 @@ impl Options {
                     "rename": { "prepareSupport": true },
                     "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } } },
                     "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                    "foldingRange": { "lineFoldingOnly": self.line_folding_only },
                 },
             },
         });
         if self.root_uri_only {
             params["workspaceFolders"] = Value::Null;
+        }
+        if let Some(more) = &self.capabilities {
+            merge(&mut params["capabilities"], more);
         }
         if let Some(locale) = self.locale {
             params["locale"] = json!(locale);
@@ -158,6 +166,18 @@ impl Options {
             params["initializationOptions"] = init.clone();
         }
         params
+    }
+}
+
+/// Merges `more` into `into`, object by object; anything else in `more` replaces.
+fn merge(into: &mut Value, more: &Value) {
+    match (into, more) {
+        (Value::Object(into), Value::Object(more)) => {
+            for (key, value) in more {
+                merge(into.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (into, more) => *into = more.clone(),
     }
 }
 
@@ -305,6 +325,7 @@ fn reader_loop(stdout: impl Read, shared: Arc<Shared>, stdin: Arc<Mutex<Option<C
                     | "client/unregisterCapability"
                     | "window/workDoneProgress/create"
                     | "workspace/applyEdit"
+                    | "workspace/diagnostic/refresh"
                     | "window/showMessageRequest" => Ok(Value::Null),
                     _ => Err(json!({ "code": -32601, "message": "unknown method" })),
                 };
@@ -624,6 +645,24 @@ impl Server {
             .any(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end")
     }
 
+    /// The notifications with `method` received so far (left in the queue).
+    pub fn queued(&self, method: &str) -> Vec<Value> {
+        let state = self.shared.state.lock().unwrap();
+        state
+            .notifications
+            .iter()
+            .filter(|n| n["method"] == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Waits until the server has sent `n` requests with `method`.
+    pub fn server_requests_counted(&self, method: &str, n: usize) {
+        self.wait(&format!("{n} {method} requests from the server"), TIMEOUT, |s| {
+            (s.server_requests.iter().filter(|r| r["method"] == method).count() >= n).then_some(())
+        });
+    }
+
     pub fn server_requests(&self) -> Vec<Value> {
         self.shared.state.lock().unwrap().server_requests.clone()
     }
@@ -891,7 +930,8 @@ pub fn flatten_symbols(symbols: &Value) -> Vec<(usize, Value)> {
 }
 
 /// The requests that take a document and a position (hover, completion, definition,
-/// references, prepareRename), at `at` in document `doc` (`{"uri": …}`).
+/// references, prepareRename, documentHighlight, selectionRange), at `at` in document `doc`
+/// (`{"uri": …}`).
 pub fn position_requests(doc: &Value, at: &Value) -> Vec<(&'static str, Value)> {
     let here = json!({ "textDocument": doc, "position": at });
     let mut references = here.clone();
@@ -901,6 +941,11 @@ pub fn position_requests(doc: &Value, at: &Value) -> Vec<(&'static str, Value)> 
         ("textDocument/completion", here.clone()),
         ("textDocument/definition", here.clone()),
         ("textDocument/references", references),
-        ("textDocument/prepareRename", here),
+        ("textDocument/prepareRename", here.clone()),
+        ("textDocument/documentHighlight", here),
+        (
+            "textDocument/selectionRange",
+            json!({ "textDocument": doc, "positions": [at] }),
+        ),
     ]
 }

@@ -3,7 +3,8 @@
 # they are missing, brings target/debug/charter up to date with `cargo build`, copies examples/
 # to a temporary folder and runs test.el there in `emacs --batch -Q`. test.el opens the example
 # manifest, connects Eglot through editors/emacs/charter.el and checks diagnostics (Flymake),
-# hover (Eldoc), go to definition and completion (completion-at-point).
+# hover (Eldoc), go to definition, completion (completion-at-point) and fix-all
+# (`charter-fix-all', the code action source.fixAll.charter).
 #
 #   tests/editors/emacs/run.sh            # from anywhere; exits 0 when every check passed
 #

@@ -216,7 +216,38 @@ Fail naming WHAT after `charter-test-timeout' seconds."
         (charter-test-fail "completion-at-point on `high-risk.leg' left %S" line))
       (charter-test-ok "completion-at-point turns `[high-risk.leg' into %S" (string-trim line)))
 
-    ;; 8. Shutdown and exit, as `eglot-shutdown' sends them; the server must leave by itself
+    ;; 8. Fix-all (`charter-fix-all', the code action `source.fixAll.charter'), as a
+    ;; `before-save-hook' runs it: the typo `high-risk.finacial' is corrected; the owed
+    ;; safeguard, whose fix wants the author, is not added.
+    (let ((before (buffer-string)))
+      (charter-fix-all)
+      (let ((changed (cl-mismatch before (buffer-string))))
+        (unless changed
+          (charter-test-fail "charter-fix-all changed nothing"))
+        (unless (string-match-p "categories: \\[high-risk\\.financial\\]" (buffer-string))
+          (charter-test-fail "charter-fix-all did not correct high-risk.finacial: %S"
+                             (buffer-substring-no-properties (max 1 (- changed 40))
+                                                             (min (point-max) (+ changed 60)))))
+        (when (string-match-p "finacial" (buffer-string))
+          (charter-test-fail "high-risk.finacial is still in the buffer after charter-fix-all"))
+        (when (string-match-p "ai-disclosure\\]" (buffer-substring-no-properties
+                                                   (progn (charter-test-goto "warranty-rights-advice") (point))
+                                                   (line-end-position 4)))
+          (charter-test-fail "charter-fix-all added a safeguard, a fix that wants the author"))))
+    (charter-test-wait "Flymake without unknown-category after charter-fix-all"
+                       (lambda ()
+                         (eglot--signal-textDocument/didChange)
+                         (let ((texts (mapcar #'flymake-diagnostic-text (flymake-diagnostics))))
+                           (and (cl-some (lambda (d) (string-match-p "missing-safeguard" d)) texts)
+                                (not (cl-some (lambda (d) (string-match-p "unknown-category" d)) texts))))))
+    (charter-test-ok "charter-fix-all corrects high-risk.finacial; missing-safeguard stays for the author")
+    (let ((before (buffer-string)))
+      (charter-fix-all)
+      (unless (string= before (buffer-string))
+        (charter-test-fail "a second charter-fix-all changed the buffer again")))
+    (charter-test-ok "a second charter-fix-all has nothing left to do")
+
+    ;; 9. Shutdown and exit, as `eglot-shutdown' sends them; the server must leave by itself
     ;; with status 0 (Eglot 1.9's jsonrpc kills the process right after `exit', so wait here
     ;; first).
     (set-buffer-modified-p nil)

@@ -7,7 +7,8 @@
 # them with `kak -p`, the way a user's keys would:
 #   1. kakrc as editors/kakoune/README.md says (charter.kak, `lsp_servers`): file types, YAML
 #      highlighting, the diagnostics (`lsp-diagnostics`), hover (`lsp-hover-buffer`), and the
-#      quick fix (`lsp-code-actions-sync quickfix`) followed by fresh diagnostics;
+#      quick fix (`lsp-code-actions-sync quickfix`) followed by fresh diagnostics, semantic
+#      tokens in charter.kak's faces, and `charter-fix-all` (source.fixAll.charter);
 #   2. the legacy kak-lsp.toml of editors/kakoune: the diagnostics again.
 # Fails on any miss, printing Kakoune's *debug* buffer. CHARTER_EDITOR_KEEP=1 keeps the scratch
 # folder.
@@ -201,6 +202,32 @@ $diagnostics"
 fi
 expect_diag prohibited-use "$scanner" 'no-malicious-cyber'
 ok "after the fix missing-safeguard is gone"
+
+# Semantic tokens, in the faces charter.kak gives them: the bundled category high-risk.legal in
+# `type`, the use case id warranty-rights-advice in `variable` (range-specs: 1-based line.byte,
+# ends inclusive).
+legal=$(line_of 'categories: [high-risk.legal]')
+legal_col=$(($(sed -n "${legal}p" "$manifest" | grep -bo 'high-risk.legal' | head -1 | cut -d: -f1) + 1))
+id_col=$(($(sed -n "${warranty}p" "$manifest" | grep -bo 'warranty-rights-advice' | cut -d: -f1) + 1))
+tokens=$(kak_wait_for tokens \
+  "edit %{$manifest}; lsp-semantic-tokens; echo -to-file %{$out/tokens} %opt{lsp_semantic_tokens_ranges}" \
+  " $legal\.$legal_col,$legal\.$((legal_col + 14))\|type( |\$)") ||
+  fail "no semantic token in face type for high-risk.legal at $legal.$legal_col; lsp_semantic_tokens_ranges: $tokens"
+printf '%s' "$tokens" | grep -Eq " $warranty\.$id_col,$warranty\.$((id_col + 21))\|variable( |\$)" ||
+  fail "no semantic token in face variable for warranty-rights-advice: $tokens"
+ok "semantic tokens: high-risk.legal in face type, warranty-rights-advice in face variable"
+
+# Fix-all (charter-fix-all, the code action source.fixAll.charter): the typo is corrected, the
+# prohibited use (no safe fix) stays.
+kak_eval "edit %{$manifest}; charter-fix-all; write"
+kak_wait_for saved-fix-all "echo -to-file %{$out/saved-fix-all} %val{modified}" '^false' >/dev/null ||
+  fail "the manifest was not saved after charter-fix-all"
+grep -qF 'categories: [high-risk.financial]' "$manifest" ||
+  fail "charter-fix-all did not correct high-risk.finacial:
+$(sed -n "${typo}p" "$manifest")"
+count=$(kak_wait_for errors "echo -to-file %{$out/errors} %opt{lsp_diagnostic_error_count}" '^1$') ||
+  fail "after charter-fix-all lsp_diagnostic_error_count is '$count', expected 1"
+ok "charter-fix-all corrected high-risk.finacial; 1 error (prohibited-use) left"
 stop_session
 
 # --- 2. a legacy kak-lsp.toml -----------------------------------------------------------------

@@ -61,7 +61,7 @@ local function find(needle)
 end
 
 local function diags()
-  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id) })
+  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id, true) })
 end
 local function find_diag(code, lnum)
   for _, d in ipairs(diags()) do
@@ -147,6 +147,69 @@ if not vim.tbl_contains(labels, 'high-risk.legal') then
   fail('completion after `categories: [` does not offer high-risk.legal; got: ' .. vim.inspect(labels))
 end
 ok(('completion offers high-risk.legal (%d items)'):format(#labels))
+
+-- Document highlight, as `vim.lsp.buf.document_highlight()` shows it (bound to CursorHold in many
+-- configs): every `audit-log` of the manifest lights up as a reference (the declaration is in
+-- acme.policy.yaml).
+local audit_line, audit_col = find('audit-log')
+local audit_count = 0
+for _, l in ipairs(lines) do
+  local from = 1
+  while true do
+    local s, e = l:find('audit-log', from, true)
+    if not s then
+      break
+    end
+    audit_count, from = audit_count + 1, e + 1
+  end
+end
+vim.api.nvim_win_set_cursor(0, { audit_line + 1, audit_col + 2 })
+vim.lsp.buf.document_highlight()
+local function lit()
+  local found = {}
+  for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(buf, -1, 0, -1, { details = true })) do
+    local group = mark[4].hl_group
+    if group == 'LspReferenceRead' or group == 'LspReferenceWrite' or group == 'LspReferenceText' then
+      found[#found + 1] = { line = mark[2], col = mark[3], group = group }
+    end
+  end
+  return found
+end
+vim.wait(TIMEOUT, function()
+  return #lit() == audit_count
+end, 50)
+local marks = lit()
+if #marks ~= audit_count then
+  fail(('document highlight: %d marks for %d `audit-log`s: %s'):format(#marks, audit_count, vim.inspect(marks)))
+end
+for _, mark in ipairs(marks) do
+  local word = lines[mark.line + 1]:sub(mark.col + 1, mark.col + #'audit-log')
+  if word ~= 'audit-log' or mark.group ~= 'LspReferenceRead' then
+    fail('document highlight marks ' .. vim.inspect(mark) .. ' on `' .. word .. '`')
+  end
+end
+ok(('document highlight: %d `audit-log` references, read'):format(#marks))
+vim.lsp.buf.clear_references()
+
+-- Folding through `vim.lsp.foldexpr()`, which asks for folding ranges: the header comment folds,
+-- and a use case's fold ends on its last line, leaving the blank line after it to `use-cases:`.
+vim.wo.foldmethod = 'expr'
+vim.wo.foldexpr = 'v:lua.vim.lsp.foldexpr()'
+local first_case = find('id: refund-triage')
+local last_of_case = find('safeguards: [audit-log, ai-disclosure]')
+vim.wait(TIMEOUT, function()
+  return vim.fn.foldlevel(first_case + 1) >= 2
+end, 50)
+local levels = {
+  comment = vim.fn.foldlevel(1),
+  case = vim.fn.foldlevel(last_of_case + 1),
+  after = vim.fn.foldlevel(last_of_case + 2),
+}
+if levels.comment < 1 or levels.case ~= 2 or levels.after ~= 1 then
+  fail('fold levels (header comment, last line of a use case, blank line after it): ' .. vim.inspect(levels))
+end
+ok(('folding: header comment level %d, use case to line %d level %d, the blank line after level %d'):format(
+  levels.comment, last_of_case + 1, levels.case, levels.after))
 
 -- Quick fix on the missing safeguard, applied like a user would, then re-checked.
 local missing = find_diag('missing-safeguard', warranty_line)

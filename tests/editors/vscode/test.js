@@ -198,6 +198,37 @@ async function main() {
       JSON.stringify(defs),
     );
 
+    check(
+      'VS Code pulls the diagnostics (textDocument/diagnostic): the server offered it',
+      report.pulledDiagnostics === true,
+      JSON.stringify(report.pulledDiagnostics),
+    );
+    const tokens = report.semanticTokens.tokens;
+    const tokenAt = (line, word) =>
+      tokens.find((t) => t.line === line && t.character === lines[line].indexOf(word) && t.length === word.length);
+    const legal = tokenAt(legalLine, 'high-risk.legal');
+    check(
+      'semantic tokens colour high-risk.legal as a class from the bundled library',
+      legal && legal.type === 'class' && legal.modifiers.includes('defaultLibrary'),
+      JSON.stringify(legal ?? tokens.slice(0, 8)),
+    );
+    const warranty = tokenAt(warrantyLine, 'warranty-rights-advice');
+    check(
+      'semantic tokens colour the use case id warranty-rights-advice as a declared variable',
+      warranty && warranty.type === 'variable' && warranty.modifiers.includes('declaration'),
+      JSON.stringify(warranty ?? tokens.slice(0, 8)),
+    );
+    const fix = report.fixAll.find((a) => a.kind === 'source.fixAll.charter');
+    check(
+      'fix-all (source.fixAll, as on save) corrects high-risk.finacial and nothing else',
+      fix &&
+        fix.edits.length === 1 &&
+        fix.edits[0].line === typoLine &&
+        fix.edits[0].replaced === 'high-risk.finacial' &&
+        fix.edits[0].newText === 'high-risk.financial',
+      JSON.stringify(report.fixAll),
+    );
+
     // --- the page: what a person sees ----------------------------------------------------------
     const squiggles = page.locator('.monaco-editor .squiggly-error');
     const seen = await squiggles

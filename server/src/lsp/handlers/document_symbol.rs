@@ -27,7 +27,7 @@ fn convert(snap: &Snapshot, file: FileId, symbol: Symbol) -> lsp::DocumentSymbol
     }
 }
 
-fn kind(kind: SymbolKind) -> lsp::SymbolKind {
+pub(super) fn kind(kind: SymbolKind) -> lsp::SymbolKind {
     match kind {
         SymbolKind::Policy | SymbolKind::Manifest => lsp::SymbolKind::FILE,
         SymbolKind::Group => lsp::SymbolKind::NAMESPACE,

@@ -5,12 +5,19 @@ pub mod code_action;
 pub mod code_lens;
 pub mod completion;
 pub mod definition;
+pub mod diagnostic;
+pub mod document_highlight;
+pub mod document_link;
 pub mod document_symbol;
+pub mod folding_range;
 pub mod formatting;
 pub mod hover;
 pub mod inlay_hint;
 pub mod references;
 pub mod rename;
+pub mod selection_range;
+pub mod semantic_tokens;
+pub mod workspace_symbol;
 
 use tower_lsp_server::ls_types::{Position, Uri};
 
