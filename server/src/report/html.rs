@@ -25,6 +25,10 @@ impl Page<'_> {
         m.shown() <= OPEN_CELLS
     }
 
+    fn plural(&self, n: &usize, one: &str, many: &str) -> String {
+        super::markdown::plural(*n, one, many)
+    }
+
     /// Message text split at its backticks: `(true, id)` for what a message quotes as code.
     fn spans<'t>(&self, text: &'t str) -> Vec<(bool, &'t str)> {
         text.split('`')

@@ -13,8 +13,10 @@ const MAX_CELL: usize = 300;
 pub fn render(report: &Report) -> String {
     let c = &report.counts;
     let mut out = format!(
-        "## Charter report\n\nJudged as of {}: {} files, {} use cases.\n\n",
-        report.judged_on, c.files, c.use_cases
+        "## Charter report\n\nJudged as of {}: {}, {}.\n\n",
+        report.judged_on,
+        plural(c.files, "file", "files"),
+        plural(c.use_cases, "use case", "use cases"),
     );
     out.push_str("| ✓ allowed | ⚠ allowed, owing | ✕ prohibited | ? not judged |\n| ---: | ---: | ---: | ---: |\n");
     out.push_str(&format!(
@@ -23,22 +25,24 @@ pub fn render(report: &Report) -> String {
     ));
     if let Some(a) = &report.against {
         out.push_str(&format!(
-            "**Δ {} changes** from `{}` to `{}`: {} use cases and {} cells of the policy's verdict matrix change verdict or owed safeguards.\n\n",
+            "**Δ {} changes** from `{}` to `{}`: {} and {} of its verdict matrix change verdict or owed safeguards.\n\n",
             a.changes(),
             a.old,
             a.new,
-            a.use_cases,
-            a.cells
+            plural(a.use_cases, "use case", "use cases"),
+            plural(a.cells, "cell", "cells"),
         ));
     }
     let attention: Vec<(&str, &UseCaseReport)> = report
         .manifests
         .iter()
         .flat_map(|m| m.use_cases.iter().map(move |u| (m.path.as_str(), u)))
-        .filter(|(_, u)| u.verdict != UseCaseVerdict::Allowed || u.change.is_some())
+        .filter(|(_, u)| u.needs_attention())
         .collect();
     if attention.is_empty() {
-        out.push_str("No use case needs attention: every one is allowed with the safeguards it owes.\n");
+        out.push_str(
+            "No use case needs attention: each is allowed with the safeguards it owes, or a test that holds.\n",
+        );
         return out;
     }
     out.push_str(&format!("### Use cases that need attention ({})\n\n", attention.len()));
@@ -135,4 +139,8 @@ fn code_char(ch: char) -> String {
         '\n' | '\r' => String::from(" "),
         _ => ch.to_string(),
     }
+}
+
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -121,12 +121,21 @@ pub struct UseCaseReport {
     /// Each leaf of each category with its verdict and what decided it.
     pub leaves: Vec<LeafVerdict>,
     pub owed: Vec<OwedSafeguard>,
-    /// `expect` / `expect-owes`, and whether the verdict meets it.
-    pub expectation: Option<String>,
+    /// `expect` / `expect-owes` in words, and whether the verdict meets it.
+    pub expectation: Option<(String, bool)>,
     /// With `--against`: `prohibit → allow` and the like.
     pub change: Option<String>,
     /// The policy sections its verdicts rest on, as links into the policy's part.
     pub sections: Vec<SectionLink>,
+}
+
+impl UseCaseReport {
+    /// Whether someone has to act on it: not allowed as it stands (unless it is a test that
+    /// expects exactly that), or changed by the new version.
+    pub fn needs_attention(&self) -> bool {
+        let held = matches!(self.expectation, Some((_, true)));
+        (self.verdict != UseCaseVerdict::Allowed && !held) || self.change.is_some()
+    }
 }
 
 #[derive(Debug, Clone)]

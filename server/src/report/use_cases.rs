@@ -187,8 +187,9 @@ pub fn cell_verdict(outcome: Outcome, owes: bool) -> CellVerdict {
     }
 }
 
-/// `expects prohibited: holds`, `expects allowed owing a, b: broken`; `None` without one.
-fn expectation_text(uc: &UseCaseDecl, allowed: bool, owed: &[OwedSafeguard]) -> Option<String> {
+/// `expects prohibited: holds`, `expects allowed owing a, b: does not hold …`, and whether
+/// it holds; `None` without an expectation.
+fn expectation_text(uc: &UseCaseDecl, allowed: bool, owed: &[OwedSafeguard]) -> Option<(String, bool)> {
     let (_, expected) = expectation(uc)?;
     let mut holds = allowed == (expected == Expected::Allowed);
     let mut text = format!("expects {}", expected.as_str());
@@ -209,5 +210,5 @@ fn expectation_text(uc: &UseCaseDecl, allowed: bool, owed: &[OwedSafeguard]) -> 
     } else {
         ": does not hold (`charter check` reports `unexpected-verdict`)"
     });
-    Some(text)
+    Some((text, holds))
 }
