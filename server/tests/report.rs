@@ -661,3 +661,20 @@ fn sections_are_shown_in_the_locale_asked_for_first_and_the_others_below() {
         "the English text is still there, below"
     );
 }
+
+#[test]
+fn a_policy_that_cannot_be_resolved_still_shows_its_findings() {
+    let dir = TempDir::new("broken");
+    dir.write(
+        "broken.policy.yaml",
+        "policy: broken\nversion: 2025-01-01\nextends: nowhere@2024-01-01\ncategories:\n  a: { summary: A. }\n",
+    );
+    let html = report_html(&dir.0, &["."]);
+    let start = html
+        .find("id=\"policy-broken@2025-01-01\"")
+        .expect("a part for the broken policy");
+    let part = &html[start..];
+    assert!(part.contains("cannot be judged until the errors"), "no matrix, and why");
+    let findings = &part[part.find("class=\"findings\"").expect("its findings")..];
+    assert!(findings.contains("<code>unknown-policy</code>, line 3"), "{findings}");
+}

@@ -63,8 +63,15 @@ pub fn build(cx: &Context, files: &[FileId], options: &Options) -> Report {
                 .against
                 .filter(|(_, new)| new.file == p.file)
                 .map(|(old, _)| old);
-            policy_report(cx, p, old, options.locale)
+            policy_report(cx, p.file, Some(p), old, options.locale)
         })
+        // A policy file under the paths that cannot be resolved still shows its findings.
+        .chain(
+            files
+                .iter()
+                .filter(|&&f| cx.ws.file(f).policy().is_some() && cx.policy(f).is_none())
+                .map(|&f| policy_report(cx, f, None, None, options.locale)),
+        )
         .collect();
     let against = options.against.map(|(old, new)| Against {
         old: old.name(&cx.ws),
@@ -116,13 +123,20 @@ fn shown_policies<'c>(cx: &'c Context, files: &[FileId], options: &Options<'c>) 
     shown
 }
 
-fn policy_report(cx: &Context, policy: &ResolvedPolicy, old: Option<&ResolvedPolicy>, locale: &str) -> PolicyReport {
-    let file = cx.ws.file(policy.file);
-    let doc = file.policy().expect("a resolved policy is a policy file");
-    let describe = Describe::new(&cx.ws, policy);
+/// The part of the policy in `id`'s file: `policy` is its resolution, `None` when its
+/// `extends` chain or its id cannot be resolved (then it has findings but no matrix).
+fn policy_report(
+    cx: &Context,
+    id: FileId,
+    policy: Option<&ResolvedPolicy>,
+    old: Option<&ResolvedPolicy>,
+    locale: &str,
+) -> PolicyReport {
+    let file = cx.ws.file(id);
+    let doc = file.policy().expect("a policy report is of a policy file");
     let lines = LineIndex::new(&file.text);
     let findings = cx
-        .check_file(policy.file)
+        .check_file(id)
         .into_iter()
         .map(|d| Finding {
             severity: d.severity.as_str(),
@@ -131,7 +145,7 @@ fn policy_report(cx: &Context, policy: &ResolvedPolicy, old: Option<&ResolvedPol
             message: d.message,
         })
         .collect();
-    let name = policy.name(&cx.ws);
+    let name = policy_name(&cx.ws, id);
     let sections = doc
         .sections
         .iter()
@@ -161,15 +175,24 @@ fn policy_report(cx: &Context, policy: &ResolvedPolicy, old: Option<&ResolvedPol
             }
         })
         .collect();
+    let matrix = match policy {
+        Some(policy) => grid::matrix(&cx.ws, policy, old),
+        None => Err(format!(
+            "`{name}` cannot be judged until the errors in its `policy`, `version` or `extends` below are fixed; `charter check {}` shows them.",
+            file.path
+        )),
+    };
     PolicyReport {
-        name,
         title: doc.title.as_ref().map(|t| t.value.to_string()),
         path: file.path.clone(),
-        extends: (policy.chain.len() > 1).then(|| policy_name(&cx.ws, policy.chain[policy.chain.len() - 2])),
-        notice: describe.unofficial_notice().filter(|_| file.bundled),
-        matrix: grid::matrix(&cx.ws, policy, old),
+        extends: doc.extends.as_ref().map(|e| e.value.to_string()),
+        notice: policy
+            .and_then(|p| Describe::new(&cx.ws, p).unofficial_notice())
+            .filter(|_| file.bundled),
+        matrix,
         findings,
         sections,
+        name,
     }
 }
 
