@@ -98,7 +98,7 @@ step key2 key
 check "key: the same source gives the same key" [ "$(output key2 key)" = "$cache_key" ]
 mkdir -p "$work/source/server"
 cp -r "$root/Cargo.toml" "$root/Cargo.lock" "$root/policies" "$work/source/"
-cp -r "$root/server/Cargo.toml" "$root/server/src" "$work/source/server/"
+cp -r "$root/server/Cargo.toml" "$root/server/src" "$root/server/templates" "$work/source/server/"
 step key3 key GITHUB_ACTION_PATH="$work/source"
 check "key: a copy of the same source gives the same key" [ "$(output key3 key)" = "$cache_key" ]
 echo "// changed" >>"$work/source/server/src/main.rs"
