@@ -2,14 +2,16 @@
 //!
 //! The data path is the module tree: `text` (byte ranges, positions) → `syntax` (YAML tree)
 //! → `model` (typed documents) → `resolve` (workspace, references, layers) → `analysis`
-//! (verdicts, findings) → `check` (diagnostics per file). Front ends (`cli`, the language
-//! server) only translate.
+//! (verdicts, findings) → `check` (diagnostics per file); `compare` sets two versions of a
+//! policy side by side and `report` gathers every verdict of a workspace for review. Front
+//! ends (`cli`, the language server) only translate.
 
 pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod compact;
+pub mod compare;
 pub mod diagnostic;
 pub mod discover;
 pub mod format;
@@ -19,6 +21,7 @@ pub mod fuzz;
 pub mod ide;
 pub mod lsp;
 pub mod model;
+pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod syntax;

@@ -12,6 +12,7 @@ mod load;
 mod man;
 mod policy;
 pub mod render;
+mod report;
 mod schema;
 mod wrap;
 
@@ -47,6 +48,9 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Rewrite policy and manifest files in the canonical layout (`--check`: only show the diff).
     Fmt(fmt::FmtArgs),
+    /// Write the verdicts of every use case and policy as one HTML page for review (or
+    /// Markdown for a pull request); `--against OLD` marks what a new policy version changes.
+    Report(report::ReportArgs),
     /// Print a JSON Schema of a manifest under a policy (or of the policy format), for YAML editors.
     Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
@@ -136,6 +140,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::ExplainCode(args) => explain_code::run(args),
         Command::Lsp => return crate::lsp::run(),
