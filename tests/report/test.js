@@ -142,12 +142,15 @@ async function checkSummary(label, page, expected) {
 async function cellsAt(page, policy, category, point) {
   return page.evaluate(
     ({ policy, category, point }) => {
-      const table = document.querySelector(`table.matrix[data-policy="${policy}"]`);
-      if (!table) return { error: `no table.matrix[data-policy="${policy}"]` };
-      const row = table.querySelector(`tr[data-category="${category}"]`);
-      if (!row) return { error: `no row tr[data-category="${category}"]` };
-      // Column headers may span several rows of <thead>; the cells' columns are the
-      // headers carrying data-when, in document order.
+      // A policy's matrix may be split into several tables (one per group of categories),
+      // each with the columns its rows need.
+      const tables = document.querySelectorAll(`table.matrix[data-policy="${policy}"]`);
+      if (!tables.length) return { error: `no table.matrix[data-policy="${policy}"]` };
+      const rows = [...tables].flatMap((t) => [...t.querySelectorAll(`tr[data-category="${category}"]`)]);
+      if (rows.length !== 1) return { error: `${rows.length} rows tr[data-category="${category}"]` };
+      const row = rows[0];
+      const table = row.closest('table');
+      // The cells' columns are the headers carrying data-when, in document order.
       const columns = [...table.querySelectorAll('th[scope="col"][data-when]')];
       const matches = (when) =>
         when
@@ -329,10 +332,10 @@ async function checkPrint(label, page) {
   // What the browser does before it prints, for a page that opens its groups in script.
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   const r = await page.evaluate((policy) => {
-    const table = document.querySelector(`table.matrix[data-policy="${policy}"]`);
-    const rows = table ? [...table.querySelectorAll('tr[data-category]')] : [];
+    const rows = [...document.querySelectorAll(`table.matrix[data-policy="${policy}"] tr[data-category]`)];
     const hidden = rows.filter((tr) => !tr.checkVisibility() || tr.getBoundingClientRect().height === 0);
-    const blank = [...(table?.querySelectorAll('td[data-verdict]') ?? [])].filter((td) => !td.innerText.trim());
+    const cells = document.querySelectorAll(`table.matrix[data-policy="${policy}"] td[data-verdict]`);
+    const blank = [...cells].filter((td) => !td.innerText.trim());
     return { rows: rows.length, hidden: hidden.slice(0, 10).map((tr) => tr.getAttribute('data-category')), hiddenCount: hidden.length, blank: blank.length };
   }, BUNDLED);
   check(`${label}: in print every row of ${BUNDLED}'s matrix is shown (${r.rows} rows) with its symbols`, r.rows > 0 && r.hiddenCount === 0 && r.blank === 0, show(r));
@@ -375,8 +378,7 @@ async function checkAgainst(page, plainCells) {
   const r = await page.evaluate((policy) => {
     const counter = document.querySelector('#changes[data-count="changes"], #changes [data-count="changes"]');
     const changed = [...document.querySelectorAll('[data-changed="true"]')];
-    const table = document.querySelector(`table.matrix[data-policy="${policy}"]`);
-    const rows = table ? [...table.querySelectorAll('tr[data-category]')] : [];
+    const rows = [...document.querySelectorAll(`table.matrix[data-policy="${policy}"] tr[data-category]`)];
     return {
       count: counter ? counter.textContent.trim() : null,
       changed: changed.length,
@@ -429,11 +431,13 @@ async function checkHostile(page, expected, cleanShape) {
   check(`${label}: data-use-case holds each id exactly as written`, want.every((id) => ids.includes(id)), show(ids));
   // U+202E reverses what follows it up to the end of its paragraph (the nearest block) unless
   // an inline isolate closes it first: shown raw, it must sit in a <bdi> (or an inline element
-  // with unicode-bidi isolate/plaintext), or alone in its block; or be shown as a visible escape.
+  // with unicode-bidi isolate/plaintext), or end its block; or be shown as a visible escape.
   const values = bidiValues(path.join(root, expected.files[0]));
   const rtl = await page.evaluate((values) => {
     // The element a reordering could not leave: the text of one value of the manifest, whole.
     const holdsOneValue = (e) => values.includes(e.textContent.trim());
+    // An override reorders what follows it in its paragraph: none of the page's own text may.
+    const endsWithValue = (e) => values.some((v) => e.textContent.trim().endsWith(v));
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -449,8 +453,8 @@ async function checkHostile(page, expected, cleanShape) {
           break;
         }
         if (!inline) {
-          isolated = holdsOneValue(e);
-          by = `${e.tagName} (block${isolated ? ', alone' : ', shared with other text'})`;
+          isolated = endsWithValue(e);
+          by = `${e.tagName} (block${isolated ? ' it ends' : ' with more text after it'})`;
           break;
         }
       }
@@ -460,7 +464,7 @@ async function checkHostile(page, expected, cleanShape) {
   }, values);
   const shown = rtl.filter((t) => t.visible);
   check(
-    `${label}: the text with U+202E is shown, each value isolated (<bdi>, unicode-bidi or a block of its own) so it cannot reorder the page around it`,
+    `${label}: the text with U+202E is shown, each value isolated (<bdi>, unicode-bidi, or last in its block) so it cannot reorder the page around it`,
     (shown.length > 0 && shown.every((t) => t.isolated)) || (rtl.length === 0 && /202E/i.test(text)),
     show(rtl),
   );
