@@ -7,14 +7,17 @@
 #   charter-action.sh install   `cargo install --locked` Charter from the action's own source into
 #                               CHARTER_ROOT
 #   charter-action.sh check     `charter check`: a SARIF file, annotations on standard output,
-#                               the outputs and a job summary; exits with charter's status
+#                               the outputs and a job summary; with the report inputs, also
+#                               `charter report` (its Markdown appended to the job summary, its
+#                               HTML page written as a file to upload); exits with check's status
 #
 # Environment, as a GitHub runner sets it: GITHUB_ACTION_PATH (the action's source; default: this
 # script's repository), GITHUB_WORKSPACE (the checkout; default: the current folder),
 # GITHUB_OUTPUT and GITHUB_STEP_SUMMARY (files to append to; optional), RUNNER_TEMP,
 # RUNNER_TOOL_CACHE, RUNNER_OS, RUNNER_ARCH. The inputs come as INPUT_* variables (action.yml
 # passes them through `env:`, never into the script's text): INPUT_PATHS, INPUT_WORKING_DIRECTORY,
-# INPUT_DENY_WARNINGS, INPUT_POLICY_PATH, INPUT_TODAY, INPUT_SARIF_FILE, INPUT_CHARTER.
+# INPUT_DENY_WARNINGS, INPUT_POLICY_PATH, INPUT_TODAY, INPUT_SARIF_FILE, INPUT_CHARTER,
+# INPUT_REPORT_SUMMARY, INPUT_REPORT_FILE, INPUT_REPORT_AGAINST.
 # Tested by server/tests/github_action.rs (check) and tests/integrations/github-action.sh (all).
 set -uo pipefail
 
@@ -74,7 +77,7 @@ key() {
   hash="$(
     cd "$source_dir" || exit 1
     {
-      find Cargo.toml Cargo.lock server/Cargo.toml server/src policies -type f -print 2>/dev/null |
+      find Cargo.toml Cargo.lock server/Cargo.toml server/src server/templates policies -type f -print 2>/dev/null |
         LC_ALL=C sort | while IFS= read -r file; do sha256 "$file"; done
       rustc --version 2>/dev/null || echo "no rustc"
     } | sha256 | cut -c1-32
@@ -171,6 +174,7 @@ check() {
   output notes "$notes"
   output exit-code "$status"
   summary "$errors" "$warnings" "$notes" "$status" "$sarif" "$work/annotations"
+  report "$charter" "${args[@]:1}" -- "${paths[@]}"
 
   if [ "$status" -ne "$sarif_status" ]; then
     fail "charter gave exit status $sarif_status for SARIF and $status for annotations: the two runs disagree" 2
@@ -179,6 +183,41 @@ check() {
     echo "charter: $errors errors, $warnings warnings, $notes notes; exit status $status$([ "${INPUT_DENY_WARNINGS:-false}" = true ] && echo ' (deny-warnings is on)')"
   fi
   exit "$status"
+}
+
+# `charter report` for the people who review: its Markdown appended to the job summary
+# (report-summary), its HTML page written to report-file for an upload-artifact step. Takes the
+# program, then check's options (less --deny-warnings), `--` and the paths. A report that cannot
+# be written fails the step (status 2); what the report says never does, as check is the gate.
+report() {
+  local charter="$1"
+  shift
+  local options=()
+  while [ "$1" != "--" ]; do
+    [ "$1" = --deny-warnings ] || options+=("$1")
+    shift
+  done
+  shift
+  local against="${INPUT_REPORT_AGAINST:-}"
+  if [ -n "$against" ]; then options+=(--against "$against"); fi
+  case "${INPUT_REPORT_SUMMARY:-false}" in
+    true)
+      if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+        { echo; "$charter" report "${options[@]}" --format markdown --out - -- "$@"; } >>"$GITHUB_STEP_SUMMARY" ||
+          fail "charter report could not write the job summary (its message is above)"
+      fi
+      ;;
+    false | "") ;;
+    *) fail "report-summary is \`${INPUT_REPORT_SUMMARY}\`: write true or false" ;;
+  esac
+  local html="${INPUT_REPORT_FILE:-}"
+  if [ -n "$html" ]; then
+    [[ "$html" == /* ]] || html="$(pwd)/$html"
+    mkdir -p "$(dirname "$html")" || fail "cannot create the folder of report-file \`$html\`"
+    "$charter" report "${options[@]}" --out "$html" -- "$@" ||
+      fail "charter report could not write \`$html\` (its message is above)"
+    output report-file "$html"
+  fi
 }
 
 # The job summary: the counts, then a table of the first 50 diagnostics.

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod compact;
+pub mod compare;
 pub mod diagnostic;
 pub mod discover;
 #[cfg(feature = "testing")]
@@ -18,6 +19,7 @@ pub mod fuzz;
 pub mod ide;
 pub mod lsp;
 pub mod model;
+pub mod report;
 pub mod resolve;
 pub mod schema;
 pub mod syntax;

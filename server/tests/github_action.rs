@@ -91,6 +91,9 @@ impl Runner {
             "DENY_WARNINGS",
             "POLICY_PATH",
             "SARIF_FILE",
+            "REPORT_SUMMARY",
+            "REPORT_FILE",
+            "REPORT_AGAINST",
         ] {
             cmd.env_remove(format!("INPUT_{name}"));
         }
@@ -234,6 +237,56 @@ fn the_examples_in_a_working_directory() {
         ),
         "{}",
         step.summary
+    );
+}
+
+#[test]
+fn the_report_goes_to_the_job_summary_and_to_a_page_to_upload() {
+    let runner = Runner::new("report");
+    runner.examples_at("examples");
+    let step = runner.check(&[
+        ("REPORT_SUMMARY", "true"),
+        ("REPORT_FILE", "out/charter-report.html"),
+        ("REPORT_AGAINST", "anthropic-usage@2024-06-06"),
+    ]);
+    // The report does not change the gate: check's status and diagnostics stand.
+    assert_eq!(step.code, 1, "{step:#?}");
+    assert_eq!(step.output("errors"), "5");
+    let (check_part, report_part) = step
+        .summary
+        .split_once("## Charter report")
+        .unwrap_or_else(|| panic!("the report follows check's summary: {}", step.summary));
+    assert!(check_part.starts_with("### Charter\n"), "{}", step.summary);
+    assert!(report_part.contains("`warranty-rights-advice`"), "{}", step.summary);
+    assert!(
+        report_part.contains("changes** from `anthropic-usage@2024-06-06`"),
+        "{}",
+        step.summary
+    );
+    let page = runner.workspace().join("out/charter-report.html");
+    assert_eq!(step.output("report-file"), page.to_str().unwrap());
+    let html = std::fs::read_to_string(&page).expect("the page was written");
+    assert!(
+        html.contains("data-use-case=\"op-ed-drafting\""),
+        "the page of the workspace's use cases"
+    );
+    assert!(
+        html.contains("id=\"changes\""),
+        "with the changes report-against asks for"
+    );
+
+    let plain = runner.check(&[]);
+    assert!(
+        !plain.summary.contains("Charter report"),
+        "no report unless asked: {}",
+        plain.summary
+    );
+    assert!(!plain.outputs.contains_key("report-file"));
+    let wrong = runner.check(&[("REPORT_SUMMARY", "yes")]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong.stdout.contains("report-summary is `yes`: write true or false"),
+        "{wrong:#?}"
     );
 }
 

@@ -146,5 +146,17 @@ echo '{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results
 check "check-jsonschema rejects an invalid SARIF file with the same schema" \
   bash -c "! '$check_jsonschema' --schemafile '$work/sarif-schema.json' '$work/bad.sarif' >/dev/null 2>&1"
 
+# --- check with the report inputs: the job summary gains the report, the page is written --------
+step report check CHARTER_ROOT="$install_root" INPUT_WORKING_DIRECTORY=charter INPUT_TODAY=2026-01-01 \
+  INPUT_REPORT_SUMMARY=true INPUT_REPORT_FILE=out/charter-report.html INPUT_REPORT_AGAINST=anthropic-usage@2024-06-06
+check "report: check's exit status stands (1)" [ "$status" -eq 1 ]
+check "report: the job summary has check's part and the report" \
+  bash -c "grep -qF '**5** errors' '$work/report.summary' && grep -qF '## Charter report' '$work/report.summary'"
+check "report: the summary lists a use case that needs attention" contains "$work/report.summary" '`warranty-rights-advice`'
+page="$(output report report-file)"
+check "report: outputs report-file in the workspace ($page)" [ "$page" = "$work/workspace/out/charter-report.html" ]
+check "report: the page has the examples' use cases and the changes asked for" \
+  bash -c "grep -qF 'data-use-case=\"op-ed-drafting\"' '$page' && grep -qF 'id=\"changes\"' '$page'"
+
 echo "$label: took $((SECONDS - started)) s, $install_seconds s of it the install step"
 finish

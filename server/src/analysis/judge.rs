@@ -45,7 +45,7 @@ impl Outcome {
 }
 
 /// What settled a verdict.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Decider {
     /// These rules (all of one layer) decide.
     Rules(Vec<RuleRef>),

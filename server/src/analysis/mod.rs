@@ -21,6 +21,7 @@ mod tests;
 pub use findings::{Finding, Redundancy, Witness};
 pub use ir::{Attribute, CatId, Categories, Layer, Model, Rule, RuleOrigin};
 pub use judge::{Decider, Outcome, RuleRef, Verdict};
+pub use points::PointSpace;
 
 use std::sync::{Arc, Mutex, OnceLock};
 

@@ -85,6 +85,16 @@ impl PointSpace {
         self.len
     }
 
+    /// The values of attribute `a` class by class, the default's class first: no rule tells
+    /// the values of one class apart, so one value stands for all of them.
+    pub fn classes(&self, a: usize) -> Vec<Vec<u32>> {
+        let mut classes = vec![Vec::new(); self.representative[a].len()];
+        for (v, &class) in self.class_of[a].iter().enumerate() {
+            classes[class as usize].push(v as u32);
+        }
+        classes
+    }
+
     /// A concrete assignment standing for the point, used in messages as the example.
     pub fn values_of(&self, point: usize) -> Vec<u32> {
         (0..self.stride.len())

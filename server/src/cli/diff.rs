@@ -8,7 +8,8 @@ use clap::Args;
 use super::Common;
 use super::load::load;
 use super::policy::named_policy;
-use crate::check::{Context, expectation, summarize};
+use crate::check::{Context, expectation};
+use crate::compare::{Change, Summary, assignment_at, attribute_union, describe, point_summary, use_case_changes};
 use crate::model::{Expected, UseCaseDecl};
 use crate::resolve::ResolvedPolicy;
 
@@ -28,9 +29,6 @@ pub struct DiffArgs {
 /// Comparing more attribute combinations than this is refused rather than left to run long.
 const MAX_POINTS: usize = 1 << 20;
 
-/// What a point comes to: allowed or not, and the safeguards owed.
-type Summary = (bool, Vec<String>);
-
 pub fn run(args: DiffArgs) -> Result<u8, String> {
     let loaded = load(&args.paths, &args.common.policy_paths);
     let cx = Context::new(loaded.ws, args.common.today());
@@ -46,7 +44,7 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
             println!("  {line}");
         }
     }
-    let (use_cases, broken) = use_case_changes(&cx, &loaded.reported, old, new);
+    let (use_cases, broken) = use_case_lines(&cx, &loaded.reported, old, new);
     if !use_cases.is_empty() {
         println!("\nUse cases:");
         for line in &use_cases {
@@ -74,57 +72,6 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
     Ok(0)
 }
 
-/// Every attribute of either policy with the union of its values, by name.
-fn attribute_union(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Vec<(String, Vec<String>)> {
-    let mut union: Vec<(String, Vec<String>)> = Vec::new();
-    for a in old
-        .analysis
-        .model
-        .attributes
-        .iter()
-        .chain(&new.analysis.model.attributes)
-    {
-        match union.iter_mut().find(|(n, _)| *n == a.name) {
-            Some((_, values)) => values.extend(
-                a.values
-                    .iter()
-                    .filter(|v| !values.contains(v))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            ),
-            None => union.push((a.name.clone(), a.values.clone())),
-        }
-    }
-    union
-}
-
-/// The summary of `category` under `policy` for an assignment by name; `None` where the
-/// policy lacks the category or one of the values.
-fn summary(policy: &ResolvedPolicy, category: &str, assignment: &[(&str, &str)]) -> Option<Summary> {
-    let model = &policy.analysis.model;
-    let c = model.categories.find(category)?;
-    let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
-    for (a, attribute) in model.attributes.iter().enumerate() {
-        let (_, value) = assignment.iter().find(|(n, _)| *n == attribute.name)?;
-        values[a] = attribute.values.iter().position(|v| v == value)? as u32;
-    }
-    let verdict = policy.analysis.judge_category(c, &values);
-    let owed = verdict
-        .owed()
-        .into_iter()
-        .map(|(s, _)| model.safeguards[s as usize].clone())
-        .collect();
-    Some((verdict.is_allowed(), owed))
-}
-
-fn describe(summary: &Summary) -> String {
-    match summary {
-        (false, _) => String::from("prohibit"),
-        (true, owed) if owed.is_empty() => String::from("allow"),
-        (true, owed) => format!("allow, owes {}", owed.join(", ")),
-    }
-}
-
 /// Per leaf that changes, the lines describing how.
 fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<(String, Vec<String>)>, String> {
     let attributes = attribute_union(old, new);
@@ -148,7 +95,10 @@ fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<(S
         let per_point: Vec<Option<Change>> = (0..points)
             .map(|p| {
                 let assignment = assignment_at(&attributes, p);
-                let (a, b) = (summary(old, leaf, &assignment)?, summary(new, leaf, &assignment)?);
+                let (a, b) = (
+                    point_summary(old, leaf, &assignment)?,
+                    point_summary(new, leaf, &assignment)?,
+                );
                 Change::between(&a, &b)
             })
             .collect();
@@ -158,54 +108,6 @@ fn category_changes(old: &ResolvedPolicy, new: &ResolvedPolicy) -> Result<Vec<(S
         }
     }
     Ok(changes)
-}
-
-/// How a point changes: its verdict, or, where it stays allowed, the safeguards it owes.
-/// Safeguards that both versions ask for are not a change, so a leaf that becomes allowed
-/// reads `prohibit → allow` whatever it then owes under other rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Change {
-    Verdict { allowed: bool },
-    Owes { added: Vec<String>, removed: Vec<String> },
-}
-
-impl Change {
-    fn between(old: &Summary, new: &Summary) -> Option<Change> {
-        if old.0 != new.0 {
-            return Some(Change::Verdict { allowed: new.0 });
-        }
-        let added: Vec<String> = new.1.iter().filter(|s| !old.1.contains(s)).cloned().collect();
-        let removed: Vec<String> = old.1.iter().filter(|s| !new.1.contains(s)).cloned().collect();
-        (!added.is_empty() || !removed.is_empty()).then_some(Change::Owes { added, removed })
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Change::Verdict { allowed: true } => String::from("prohibit → allow"),
-            Change::Verdict { allowed: false } => String::from("allow → prohibit"),
-            Change::Owes { added, removed } => {
-                let mut parts = Vec::new();
-                if !added.is_empty() {
-                    parts.push(format!("now owes {}", added.join(", ")));
-                }
-                if !removed.is_empty() {
-                    parts.push(format!("no longer owes {}", removed.join(", ")));
-                }
-                format!("allow, {}", parts.join("; "))
-            }
-        }
-    }
-}
-
-fn assignment_at(attributes: &[(String, Vec<String>)], mut p: usize) -> Vec<(&str, &str)> {
-    attributes
-        .iter()
-        .map(|(name, values)| {
-            let v = &values[p % values.len()];
-            p /= values.len();
-            (name.as_str(), v.as_str())
-        })
-        .collect()
 }
 
 /// One line per distinct change of a leaf, naming only the attributes the change depends on:
@@ -275,7 +177,7 @@ fn meets(summary: &Summary, uc: &UseCaseDecl) -> Option<bool> {
 
 /// The use cases that change, and those of them whose expectation the old version met and
 /// the new one does not.
-fn use_case_changes(
+fn use_case_lines(
     cx: &Context,
     files: &[crate::diagnostic::FileId],
     old: &ResolvedPolicy,
@@ -283,60 +185,37 @@ fn use_case_changes(
 ) -> (Vec<String>, Vec<String>) {
     let mut lines = Vec::new();
     let mut broken = Vec::new();
-    for &file in files {
-        let Some(doc) = cx.ws.file(file).manifest() else {
-            continue;
-        };
-        // Only manifests judged by one of the two policies change with them.
-        let governing = doc
-            .policy
-            .as_ref()
-            .map_or(crate::check::DEFAULT_POLICY, |p| p.value.id.as_str());
-        let policy_id = |p: &ResolvedPolicy| {
-            cx.ws
-                .file(p.file)
-                .policy()
-                .and_then(|d| d.id.as_ref())
-                .map(|i| i.value.clone())
-        };
-        if policy_id(old).as_deref() != Some(governing) && policy_id(new).as_deref() != Some(governing) {
-            continue;
-        }
-        for uc in &doc.use_cases {
-            if let (Some(a), Some(b)) = (summarize(old, uc), summarize(new, uc))
-                && a != b
-            {
-                lines.push(format!(
-                    "{}: `{}`: {} → {}",
-                    cx.ws.file(file).path,
-                    uc.id.value,
-                    describe(&a),
-                    describe(&b)
-                ));
-                if meets(&a, uc) == Some(true) && meets(&b, uc) == Some(false) {
-                    let owes = match &uc.expect_owes {
-                        Some((_, list)) if b.0 => {
-                            let names: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
-                            format!(
-                                " owing {}",
-                                if names.is_empty() {
-                                    "nothing".into()
-                                } else {
-                                    names.join(", ")
-                                }
-                            )
+    for change in use_case_changes(cx, files, old, new) {
+        let path = &cx.ws.file(change.file).path;
+        let uc = &cx
+            .ws
+            .file(change.file)
+            .manifest()
+            .expect("changes are in manifests")
+            .use_cases[change.index];
+        let (a, b) = (&change.old, &change.new);
+        lines.push(format!("{path}: `{}`: {} → {}", uc.id.value, describe(a), describe(b)));
+        if meets(a, uc) == Some(true) && meets(b, uc) == Some(false) {
+            let owes = match &uc.expect_owes {
+                Some((_, list)) if b.0 => {
+                    let names: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+                    format!(
+                        " owing {}",
+                        if names.is_empty() {
+                            "nothing".into()
+                        } else {
+                            names.join(", ")
                         }
-                        _ => String::new(),
-                    };
-                    let expected = expectation(uc).map_or("", |(_, e)| e.as_str());
-                    broken.push(format!(
-                        "{}: `{}` expects {expected}{owes}, gets {}",
-                        cx.ws.file(file).path,
-                        uc.id.value,
-                        describe(&b)
-                    ));
+                    )
                 }
-            }
+                _ => String::new(),
+            };
+            let expected = expectation(uc).map_or("", |(_, e)| e.as_str());
+            broken.push(format!(
+                "{path}: `{}` expects {expected}{owes}, gets {}",
+                uc.id.value,
+                describe(b)
+            ));
         }
     }
     (lines, broken)

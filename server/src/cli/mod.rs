@@ -11,6 +11,7 @@ mod load;
 mod man;
 mod policy;
 pub mod render;
+mod report;
 mod schema;
 mod wrap;
 
@@ -44,6 +45,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Show what changes between two policy versions, and which use cases it affects.
     Diff(diff::DiffArgs),
+    /// Write the verdicts of every use case and policy as one HTML page for review (or
+    /// Markdown for a pull request); `--against OLD` marks what a new policy version changes.
+    Report(report::ReportArgs),
     /// Print a JSON Schema of a manifest under a policy (or of the policy format), for YAML editors.
     Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
@@ -132,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::ExplainCode(args) => explain_code::run(args),
         Command::Lsp => return crate::lsp::run(),

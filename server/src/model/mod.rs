@@ -109,17 +109,17 @@ impl Localized {
     /// The text in `locale` (`zh-CN` falls back to `zh`, case ignored), else in `en`, else in
     /// the first locale written.
     pub fn get(&self, locale: &str) -> Option<&str> {
+        self.entry(locale).map(|(_, t)| t.value.as_str())
+    }
+
+    /// The locale [`get`](Self::get) takes the text from, with the text.
+    pub fn entry(&self, locale: &str) -> Option<&(String, Spanned<CompactStr>)> {
         let language = locale.split(['-', '_']).next().unwrap_or(locale);
-        let find = |l: &str| {
-            self.0
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(l))
-                .map(|(_, t)| t.value.as_str())
-        };
+        let find = |l: &str| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(l));
         find(locale)
             .or_else(|| find(language))
             .or_else(|| find("en"))
-            .or_else(|| self.0.first().map(|(_, t)| t.value.as_str()))
+            .or_else(|| self.0.first())
     }
 }
 
