@@ -1,6 +1,7 @@
 // The benchmark of a big report in Chromium (not a test: it prints figures, run.sh --scale
 // starts it): how long the page of 10,000 use cases and the 10,000-rule policy takes to load,
-// and whether scrolling through it and opening a group of the matrix stall the main thread.
+// and whether what a reader then does stalls the main thread: opening the manifest, scrolling
+// through it with the wheel, jumping to the end, opening a group of the matrix, "Expand all".
 // A stall is what the Long Tasks API reports: a task of the page over 50 ms; the frames are
 // timed with requestAnimationFrame while the mouse wheel scrolls.
 //
@@ -9,6 +10,7 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const { chromium } = require('playwright-core');
 
 const report = process.env.REPORT;
@@ -53,11 +55,40 @@ async function main() {
       };
     });
 
+    // A reader's action in the page, timed to the second frame after it (the one showing its
+    // result), with the long tasks it caused.
+    const act = (what) =>
+      page.evaluate(async (what) => {
+        window.__long = [];
+        const t = performance.now();
+        let info = null;
+        if (what === 'manifest' || what === 'group') {
+          const inside = what === 'manifest' ? '.use-case' : 'tr[data-category]';
+          const closed = [...document.querySelectorAll('details:not([open])')].filter((d) => d.querySelector(inside));
+          const details = closed.sort((a, b) => b.querySelectorAll(inside).length - a.querySelectorAll(inside).length)[0];
+          if (!details) return null;
+          details.querySelector('summary').click();
+          info = `${details.querySelectorAll(inside).length} ${what === 'manifest' ? 'use cases' : 'rows'}`;
+        } else if (what === 'expand-all') {
+          const b = document.querySelector('[data-toggle-all="open"]');
+          if (!b) return null;
+          b.click();
+          info = `${document.querySelectorAll('details').length} details`;
+        } else if (what === 'end') {
+          window.scrollTo(0, document.documentElement.scrollHeight);
+          info = `to ${document.documentElement.scrollHeight} px`;
+        }
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return { info, toFrame: performance.now() - t, longTasks: window.__long.slice() };
+      }, what);
+
+    const openManifest = await act('manifest');
     // Scroll: 60 wheel turns of 1,000 px, 50 ms apart, with every frame timed.
     await page.mouse.move(640, 450);
     await page.evaluate(() => {
       window.__long = [];
       window.__frames = [];
+      window.__stop = false;
       const tick = (t) => {
         window.__frames.push(t);
         if (!window.__stop) requestAnimationFrame(tick);
@@ -82,27 +113,27 @@ async function main() {
         longTasks: window.__long.slice(),
       };
     });
-
-    // Open the first collapsed group of the matrix (the biggest DOM change a reader makes).
-    const open = await page.evaluate(async () => {
-      const details = [...document.querySelectorAll('details')].find((d) => !d.open && d.querySelector('tr[data-category], table.matrix'));
-      if (!details) return null;
-      details.scrollIntoView();
-      window.__long = [];
-      const t = performance.now();
-      details.querySelector('summary').click();
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      return { rows: details.querySelectorAll('tr[data-category]').length, toFrame: performance.now() - t, longTasks: window.__long.slice() };
-    });
+    const jump = await act('end');
+    const openGroup = await act('group');
+    const expandAll = await act('expand-all');
+    const jumpExpanded = await act('end');
 
     const longest = (ts) => Math.max(0, ...ts.map((t) => t.duration));
-    console.log(`scale: ${report} (${(fs.statSync(report).size / 1048576).toFixed(1)} MiB)`);
+    console.log(`scale: ${report} (${(fs.statSync(report).size / 1048576).toFixed(1)} MiB), Chromium ${browser.version()}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`scale: ${load.useCases} use cases, ${load.matrixRows} matrix rows, ${load.matrixCells} cells, ${load.elements} elements, ${load.focusable} in the tab order, ${load.height} px high`);
     console.log(`scale: load: DOMContentLoaded ${ms(load.domContentLoaded)}, first contentful paint ${ms(load.firstContentfulPaint)}, load ${ms(load.load)} (goto ${ms(wall)})`);
     console.log(`scale: load: ${load.longTasks.length} long tasks, the longest ${ms(longest(load.longTasks))}`);
     console.log(`scale: scroll of ${scroll.scrolledTo} px in ${ms(scrollWall)}: ${scroll.frames} frames, slowest ${ms(scroll.slowestFrame)}, ${scroll.framesOver50ms} over 50 ms; ${scroll.longTasks.length} long tasks, the longest ${ms(longest(scroll.longTasks))}`);
-    if (open) console.log(`scale: opening a group of ${open.rows} rows: next frame after ${ms(open.toFrame)}; ${open.longTasks.length} long tasks, the longest ${ms(longest(open.longTasks))}`);
-    else console.log('scale: no collapsed group of the matrix to open');
+    for (const [label, a] of [
+      ['opening the biggest manifest', openManifest],
+      ['jumping to the end', jump],
+      ['opening the biggest group of the matrix', openGroup],
+      ['"Expand all"', expandAll],
+      ['then jumping to the end', jumpExpanded],
+    ]) {
+      if (a) console.log(`scale: ${label} (${a.info}): next frame after ${ms(a.toFrame)}; ${a.longTasks.length} long tasks, the longest ${ms(longest(a.longTasks))}`);
+      else console.log(`scale: ${label}: nothing to do in this page`);
+    }
     if (errors.length) {
       console.log(`scale: page errors:\n  ${errors.join('\n  ')}`);
       process.exitCode = 1;
