@@ -2,8 +2,9 @@
 //!
 //! The data path is the module tree: `text` (byte ranges, positions) → `syntax` (YAML tree)
 //! → `model` (typed documents) → `resolve` (workspace, references, layers) → `analysis`
-//! (verdicts, findings) → `check` (diagnostics per file). Front ends (`cli`, the language
-//! server) only translate.
+//! (verdicts, findings) → `check` (diagnostics per file); `compare` sets two versions of a
+//! policy side by side and `report` gathers every verdict of a workspace for review. Front
+//! ends (`cli`, the language server) only translate.
 
 pub mod analysis;
 pub mod check;

@@ -647,3 +647,17 @@ fn the_report_is_not_a_gate_and_writes_where_it_is_told() {
         run.stderr
     );
 }
+
+#[test]
+fn sections_are_shown_in_the_locale_asked_for_first_and_the_others_below() {
+    let english = report_html(&repo(), &["examples"]);
+    let chinese = report_html(&repo(), &["examples", "--locale", "zh"]);
+    // The bundled policy's sections are written in English and Chinese.
+    let headings = |html: &str, lang: &str| html.matches(&format!("<h4 lang=\"{lang}\">§ ")).count();
+    assert!(headings(&english, "en") > 0 && headings(&english, "zh") == 0);
+    assert!(headings(&chinese, "zh") > 0, "Chinese headings first with --locale zh");
+    assert!(
+        chinese.contains("<details><summary>In <span lang=\"en\">en</span>"),
+        "the English text is still there, below"
+    );
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::load::load;
-use super::policy::named_policy;
+use super::policy::{known_policies, named_policy};
 use super::{Common, EXIT_USAGE};
 use crate::check::Context;
 use crate::report::{Options, build, html, markdown};
@@ -99,8 +99,16 @@ fn versions<'c>(cx: &'c Context, reference: &str) -> Result<(&'c ResolvedPolicy,
         .unwrap_or_default();
     let new = named_policy(cx, Some(&id))?;
     if new.file == old.file {
+        let known: Vec<String> = known_policies(cx)
+            .into_iter()
+            .filter(|k| k.starts_with(&format!("{id}@")) && k != reference)
+            .collect();
+        let earlier = match known.is_empty() {
+            true => format!("the workspace has no other version of `{id}`"),
+            false => format!("versions known: {}", known.join(", ")),
+        };
         return Err(format!(
-            "`{reference}` is the newest version of `{id}` in effect on {}; `--against` takes an earlier one (`charter check` lists the versions the workspace has as `unknown-policy` hints, or pass `--today` to judge as of a later day)",
+            "`{reference}` is the newest version of `{id}` in effect on {}; `--against` takes an earlier one ({earlier}), or pass `--today` to judge as of a day a newer one is in effect",
             cx.today
         ));
     }

@@ -2,7 +2,7 @@
 //! counts, the changes against an old version, and the use cases that need someone's
 //! attention (prohibited, owing a safeguard, not judged, changed), at most [`MAX_LISTED`].
 
-use super::model::{Report, UseCaseReport, UseCaseVerdict};
+use super::model::{CellVerdict, Report, UseCaseReport, UseCaseVerdict};
 
 /// Use cases listed at most; the rest are counted. 50 rows of at most [`MAX_CELL`] characters
 /// keep the text well under GitHub's 65,536 characters for a comment.
@@ -76,7 +76,7 @@ fn why(u: &UseCaseReport) -> String {
             let by: Vec<String> = u
                 .leaves
                 .iter()
-                .filter(|l| !matches!(l.verdict.as_str(), "allow" | "allow-owing"))
+                .filter(|l| matches!(l.verdict, CellVerdict::Prohibit | CellVerdict::Ambiguous))
                 .map(|l| format!("`{}` by {}", l.leaf, l.decided_by))
                 .collect();
             by.join("; ")
