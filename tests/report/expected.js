@@ -134,20 +134,24 @@ function disagreementsWithCheck(charter, root, folder, expected) {
   return problems;
 }
 
-/** The rows of `charter diff OLD NEW`: categories whose verdict or owed safeguards change. */
-function changedCategories(charter, root, oldRef, newRef) {
-  const out = execFileSync(charter, ['diff', oldRef, newRef], { cwd: root, encoding: 'utf8' });
+/** What `charter diff OLD NEW folder` lists: the categories whose verdict or owed safeguards
+ *  change (`rows`), and the use cases under the folder that change (`manifest\0id`). */
+function changes(charter, root, oldRef, newRef, folder) {
+  const out = execFileSync(charter, ['diff', oldRef, newRef, folder], { cwd: root, encoding: 'utf8' });
   const rows = new Set();
-  let inCategories = false;
+  const useCases = new Set();
+  let part = null;
   for (const line of out.split('\n')) {
-    if (/^Categories:/.test(line)) inCategories = true;
-    else if (/^\S/.test(line)) inCategories = false;
-    else if (inCategories) {
+    if (/^\S/.test(line)) part = line.replace(/:$/, '');
+    else if (part === 'Categories') {
       const m = /^ {2}([a-z0-9.-]+)[ :]/.exec(line);
       if (m) rows.add(m[1]);
+    } else if (part === 'Use cases') {
+      const m = /^ {2}(.+?): `([^`]*)`: /.exec(line);
+      if (m) useCases.add(`${m[1]}\u0000${m[2]}`);
     }
   }
-  return rows;
+  return { rows, useCases };
 }
 
-module.exports = { expectedReport, disagreementsWithCheck, changedCategories, charterFiles };
+module.exports = { expectedReport, disagreementsWithCheck, changes, charterFiles };

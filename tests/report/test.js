@@ -2,7 +2,8 @@
 // playwright-core) and checks them as a reader and as the test contract at the top of the
 // report's template describe them: the summary counts, the use cases' verdicts, known cells of
 // the bundled policy's matrix, the changes against the 2024 version, that nothing is fetched
-// and nothing logged as an error, an axe-core scan, the keyboard, print, and hostile text.
+// and nothing logged as an error, an axe-core scan, the keyboard, print (also with JavaScript
+// off), and hostile text.
 // Started by run.sh, which sets the environment below.
 //
 //   NODE_PATH   the node_modules of package-lock.json (playwright-core, axe-core, yaml)
@@ -22,7 +23,7 @@ const env = (name) => {
   return value;
 };
 const { chromium } = require('playwright-core');
-const { expectedReport, disagreementsWithCheck, changedCategories } = require('./expected.js');
+const { expectedReport, disagreementsWithCheck, changes } = require('./expected.js');
 
 const charter = env('CHARTER');
 const root = env('ROOT');
@@ -328,8 +329,10 @@ async function checkKeyboard(label, page) {
   check(`${label}: the keyboard moves from that cell to another (${how})`, !!next && next.key !== first.key, show(next));
 }
 
-/** Print: every row of the bundled matrix is laid out, groups expanded, symbols kept. */
+/** Print: every row of the bundled matrix is laid out, collapsed groups expanded, symbols kept. */
 async function checkPrint(label, page) {
+  // From every group collapsed, as a big report starts.
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = false)));
   await page.emulateMedia({ media: 'print' });
   // What the browser does before it prints, for a page that opens its groups in script.
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
@@ -340,9 +343,33 @@ async function checkPrint(label, page) {
     const blank = [...cells].filter((td) => !td.innerText.trim());
     return { rows: rows.length, hidden: hidden.slice(0, 10).map((tr) => tr.getAttribute('data-category')), hiddenCount: hidden.length, blank: blank.length };
   }, BUNDLED);
-  check(`${label}: in print every row of ${BUNDLED}'s matrix is shown (${r.rows} rows) with its symbols`, r.rows > 0 && r.hiddenCount === 0 && r.blank === 0, show(r));
+  check(`${label}: in print every row of ${BUNDLED}'s matrix is shown (${r.rows} rows, every group collapsed before) with its symbols`, r.rows > 0 && r.hiddenCount === 0 && r.blank === 0, show(r));
   await page.emulateMedia({ media: 'screen' });
   await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+}
+
+/** With JavaScript off (a mail client, a locked-down viewer) the page still says everything,
+ *  and printing shows every row through the print stylesheet alone. */
+async function checkNoScript(browser, expected) {
+  const label = 'examples, JavaScript off';
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  try {
+    const { page, seen } = await open(context, 'examples.html', 'no-js');
+    await checkSummary(label, page, expected);
+    // Every group collapsed, as a big report starts: only the print stylesheet can open them.
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = false)));
+    await page.emulateMedia({ media: 'print' });
+    const r = await page.evaluate((policy) => {
+      const rows = [...document.querySelectorAll(`table.matrix[data-policy="${policy}"] tr[data-category]`)];
+      const useCases = [...document.querySelectorAll('.use-case')];
+      const hidden = (e) => !e.checkVisibility() || e.getBoundingClientRect().height === 0;
+      return { rows: rows.length, hiddenRows: rows.filter(hidden).length, useCases: useCases.length, hiddenUseCases: useCases.filter(hidden).length };
+    }, BUNDLED);
+    check(`${label}: in print every use case and every row of ${BUNDLED}'s matrix is shown, though every group was collapsed`, r.rows > 0 && r.hiddenRows === 0 && r.hiddenUseCases === 0, show(r));
+    checkQuiet(label, seen);
+  } finally {
+    await context.close();
+  }
 }
 
 /** axe-core: no serious or critical violation, as loaded and with every group opened. */
@@ -390,13 +417,27 @@ async function checkAgainst(page, plainCells) {
   }, BUNDLED);
   check(`${label}: #changes [data-count=changes] is a number > 0`, /^\d+$/.test(r.count ?? '') && Number(r.count) > 0, show(r.count));
   check(`${label}: the changes count (${r.count}) equals the [data-changed=true] elements (${r.changed})`, Number(r.count) === r.changed);
-  const fromDiff = changedCategories(charter, root, OLD, BUNDLED);
+  const diff = changes(charter, root, OLD, BUNDLED, 'examples');
+  const fromDiff = diff.rows;
   const missing = [...fromDiff].filter((c) => !r.changedRows.includes(c));
   const extra = r.changedRows.filter((c) => !fromDiff.has(c));
   check(
     `${label}: the rows of ${BUNDLED}'s matrix with a change are exactly those \`charter diff\` lists (${fromDiff.size})`,
     r.rows > 0 && missing.length === 0 && extra.length === 0,
     `not highlighted: ${missing.join(', ') || '-'}; highlighted but unchanged: ${extra.join(', ') || '-'}`,
+  );
+  // A manifest still pinned to 2024-06-06 shows what moving to 2025-09-15 changes.
+  const useCases = await page.evaluate(() =>
+    [...document.querySelectorAll('.use-case[data-changed="true"]')].map((e) => ({
+      key: `${e.getAttribute('data-manifest')}\u0000${e.getAttribute('data-use-case')}`,
+      text: e.textContent,
+    })),
+  );
+  const keys = useCases.map((u) => u.key);
+  check(
+    `${label}: the use cases marked changed are those \`charter diff\` lists (${[...diff.useCases].map((k) => k.split('\u0000')[1]).join(', ')}), each with a visible Δ`,
+    diff.useCases.size > 0 && keys.length === diff.useCases.size && [...diff.useCases].every((k) => keys.includes(k)) && useCases.every((u) => u.text.includes('Δ')),
+    show(keys),
   );
   // politics.writing was prohibited in 2024 and is allowed in 2025: its cell says so in text.
   const writing = await cellsAt(page, BUNDLED, 'politics.writing', DEFAULTS);
@@ -554,6 +595,7 @@ async function main() {
     await h.page.screenshot({ path: path.join(artifacts, 'hostile.png'), fullPage: true });
     checkQuiet('hostile', h.seen);
 
+    await checkNoScript(browser, examples);
     await checkAxe(browser, 'examples.html', 'examples');
     await checkAxe(browser, 'against.html', `against ${OLD}`);
   } finally {
