@@ -196,7 +196,11 @@ vim.lsp.buf.clear_references()
 vim.wo.foldmethod = 'expr'
 vim.wo.foldexpr = 'v:lua.vim.lsp.foldexpr()'
 local first_case = find('id: refund-triage')
-local last_of_case = find('safeguards: [audit-log, ai-disclosure]')
+-- The use case's last line: the one before the blank line that ends it (0-based, as `find`).
+local last_of_case = first_case
+while lines[last_of_case + 2] ~= '' do
+  last_of_case = last_of_case + 1
+end
 vim.wait(TIMEOUT, function()
   return vim.fn.foldlevel(first_case + 1) >= 2
 end, 50)
