@@ -19,7 +19,7 @@ pub use describe::{Describe, section_text};
 pub use manifest::{
     ResolvedUseCase, expectation, governing_policy, resolve_use_case, summarize, superseded_by, verdicts,
 };
-pub use suppress::apply_suppressions;
+pub use suppress::{MARKER as SUPPRESSION_MARKER, apply_suppressions, suppression_coverage};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

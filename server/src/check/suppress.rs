@@ -4,7 +4,8 @@
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::text::{Encoding, LineIndex};
 
-const MARKER: &str = "charter-ignore:";
+/// What starts a suppression comment, after its `#`.
+pub const MARKER: &str = "charter-ignore:";
 
 pub fn apply_suppressions(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if !text.contains(MARKER) {
@@ -51,6 +52,24 @@ impl<'t> Lines<'t> {
             line > 0 && ignored_codes(self.line(line - 1)).is_some_and(|(alone, codes)| alone && codes.contains(&code));
         here || above
     }
+}
+
+/// Each `charter-ignore` comment of `text`, from its `#`, with the 0-based lines whose warnings
+/// and hints it silences: its own, and the next one when it is alone on its line. The formatter
+/// checks that these lines hold the same keys and values after it moves lines around.
+pub fn suppression_coverage(text: &str) -> Vec<(&str, std::ops::RangeInclusive<u32>)> {
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
+    let lines = Lines::new(text);
+    (0..lines.index.line_count() as u32)
+        .filter_map(|l| {
+            let line = lines.line(l);
+            let (alone, _) = ignored_codes(line)?;
+            let hash = line[..line.find(MARKER)?].rfind('#')?;
+            Some((line[hash..].trim_end(), l..=l + u32::from(alone)))
+        })
+        .collect()
 }
 
 /// The codes a line's `charter-ignore` comment names, and whether the comment is alone on it.

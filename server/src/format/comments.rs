@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 
 use super::{Refusal, scalar, unsupported};
-use crate::syntax::{NodeId, NodeKind, ScalarStyle, Tree};
+use crate::check::SUPPRESSION_MARKER;
+use crate::syntax::{Entry, NodeId, NodeKind, ScalarStyle, Tree};
 
 /// A line kept above a key or item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +125,19 @@ impl Comments {
         }
         comments.split_header(tree);
         Ok(comments)
+    }
+
+    /// Whether map `map` keeps its first key first: when a `# charter-ignore` comment alone on
+    /// its line is right above that key's line, which it covers (`check/suppress.rs`), putting
+    /// another key there would change what the comment silences.
+    pub(super) fn keeps_first(&self, map: NodeId, entries: &[Entry]) -> bool {
+        let Some(first) = entries.first() else { return false };
+        [map, first.key].iter().any(|slot| {
+            self.leading.get(slot).is_some_and(|gap| {
+                gap.last()
+                    .is_some_and(|l| matches!(l, GapLine::Comment(c) if c.contains(SUPPRESSION_MARKER)))
+            })
+        })
     }
 
     /// The root's lines: up to the last blank line, the file's header; after it, the first

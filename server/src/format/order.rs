@@ -55,15 +55,21 @@ impl Shape {
 }
 
 /// The entries of a map of shape `shape` in the canonical order (a stable sort: duplicate keys
-/// keep their order, so the one that counts stays first).
-pub(super) fn ordered(tree: &Tree, entries: &[Entry], shape: Shape) -> Vec<Entry> {
+/// keep their order, so the one that counts stays first). With `keep_first`, the first entry
+/// stays first and only the others are put in order.
+pub(super) fn ordered(tree: &Tree, entries: &[Entry], shape: Shape, keep_first: bool) -> Vec<Entry> {
     let mut out = entries.to_vec();
+    let sorted = if keep_first && !out.is_empty() {
+        &mut out[1..]
+    } else {
+        &mut out[..]
+    };
     if let Some(keys) = shape.keys() {
         let rank = |e: &Entry| {
             let name = tree.scalar(e.key).map_or("", |s| s.text.as_str());
             keys.iter().position(|(k, _)| *k == name).unwrap_or(keys.len())
         };
-        out.sort_by_key(rank);
+        sorted.sort_by_key(rank);
     }
     out
 }

@@ -7,6 +7,7 @@ use super::WIDTH;
 use super::comments::{Comments, GapLine};
 use super::order::{Shape, ordered};
 use super::scalar::{block_content, block_header, can_be_plain, plain_fits_flow, push_indent, reindent_folded};
+use crate::check::SUPPRESSION_MARKER;
 use crate::syntax::{Entry, NodeId, NodeKind, ScalarStyle, Tree};
 use crate::workspace::FileKind;
 
@@ -56,7 +57,7 @@ impl Printer<'_> {
     /// between one-line entries, the author's blank line if there was one.
     fn top_level(&mut self, entries: &[Entry], shape: Shape) {
         let mut previous_multiline = false;
-        for (i, e) in ordered(self.tree, entries, shape).into_iter().enumerate() {
+        for (i, e) in self.ordered(self.tree.root(), entries, shape).into_iter().enumerate() {
             let gap = self.comments.leading.get(&e.key).map_or(&[][..], Vec::as_slice);
             let gap_blank = gap.contains(&GapLine::Blank);
             let author_blank = gap.first() == Some(&GapLine::Blank);
@@ -95,6 +96,12 @@ impl Printer<'_> {
         }
     }
 
+    /// The entries of map `map` in the order to write them.
+    fn ordered(&self, map: Option<NodeId>, entries: &[Entry], shape: Shape) -> Vec<Entry> {
+        let keep_first = map.is_some_and(|m| self.comments.keeps_first(m, entries));
+        ordered(self.tree, entries, shape, keep_first)
+    }
+
     /// `  # comment` after a line's content, if `node` has one.
     fn trail(&mut self, node: NodeId) {
         if let Some(c) = self.comments.trailing.get(&node) {
@@ -108,7 +115,7 @@ impl Printer<'_> {
     fn block(&mut self, node: NodeId, indent: usize, shape: Shape, inline_first: bool) {
         match self.tree.kind(node) {
             NodeKind::Mapping(entries) => {
-                for (i, e) in ordered(self.tree, entries, shape).into_iter().enumerate() {
+                for (i, e) in self.ordered(Some(node), entries, shape).into_iter().enumerate() {
                     if !(inline_first && i == 0) {
                         self.gap_of(e.key, indent, i == 0);
                         push_indent(&mut self.out, indent);
@@ -140,7 +147,7 @@ impl Printer<'_> {
         while self.flow(node, shape, 0, false).is_none() {
             match self.tree.kind(node) {
                 NodeKind::Mapping(entries) if !entries.is_empty() => {
-                    slots.push(ordered(self.tree, entries, shape)[0].key);
+                    slots.push(self.ordered(Some(node), entries, shape)[0].key);
                     break;
                 }
                 NodeKind::Sequence(items) if !items.is_empty() => {
@@ -298,6 +305,15 @@ impl Printer<'_> {
                 if self.comments.trailing.contains_key(&child) && (child != last || key_comment) {
                     return false;
                 }
+                // On the joined line it would cover the key and every item, not the last alone.
+                if self
+                    .comments
+                    .trailing
+                    .get(&child)
+                    .is_some_and(|c| c.contains(SUPPRESSION_MARKER))
+                {
+                    return false;
+                }
                 stack.push(child);
             }
         }
@@ -329,7 +345,8 @@ impl Printer<'_> {
                 if entries.is_empty() {
                     return Some("{}".into());
                 }
-                let parts: Option<Vec<String>> = ordered(self.tree, entries, shape)
+                let parts: Option<Vec<String>> = self
+                    .ordered(Some(node), entries, shape)
                     .into_iter()
                     .map(|e| {
                         let key = self.scalar_inline(e.key, true, 0)?;

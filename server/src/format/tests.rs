@@ -168,3 +168,41 @@ fn a_suppression_comment_stays_on_the_line_of_its_key() {
     let text = "policy: p\nrules:\n  - categories: [apps.web]\n    id: no-web-apps  # charter-ignore: redundant-rule\n    effect: prohibit\n";
     assert!(policy(text).contains("  - id: no-web-apps  # charter-ignore: redundant-rule\n"));
 }
+
+/// `check` silences a hint on the line of the comment, or on the line below one alone on its
+/// line: which key is on that line must not change, whatever the order of the reference says.
+#[test]
+fn a_suppression_comment_above_an_item_covers_the_same_key_after_formatting() {
+    let text = "policy: p\nrules:\n  # charter-ignore: redundant-rule\n  - effect: prohibit\n    categories: [apps.web]\n    id: no-web-apps\n";
+    assert_eq!(
+        policy(text),
+        "policy: p\n\nrules:\n  # charter-ignore: redundant-rule\n  - effect: prohibit\n    id: no-web-apps\n    categories: [apps.web]\n"
+    );
+    // Above a key of the root map, too; the rest still follows the reference.
+    let text = "# charter-ignore: superseded-policy\npolicy: anthropic-usage@2024-06-06\nuse-cases: []\nmanifest: m\n";
+    assert_eq!(
+        manifest(text),
+        "# charter-ignore: superseded-policy\npolicy: anthropic-usage@2024-06-06\nmanifest: m\nuse-cases: []\n"
+    );
+    // A block list is not joined into a flow one when its last item carries a suppression.
+    let text =
+        "policy: p\nrules:\n  - id: r\n    categories:\n      - a\n      - b  # charter-ignore: redundant-rule\n";
+    assert_eq!(policy(text), text.replace("rules:", "\nrules:"));
+}
+
+#[test]
+fn a_file_whose_suppression_would_cover_other_keys_is_refused_with_the_comment_named() {
+    // Too long for one line, the list goes to block style: the comment would then cover `z`
+    // alone, not `categories` and every item.
+    let long: Vec<String> = (0..12).map(|i| format!("category-number-{i}")).collect();
+    let text = format!(
+        "policy: p\nrules:\n  - id: r\n    categories: [{}]  # charter-ignore: redundant-rule\n",
+        long.join(", ")
+    );
+    match format(&text, FileKind::Policy) {
+        Err(Refusal::Unsupported(why)) => {
+            assert!(why.contains("line 4 has `# charter-ignore: redundant-rule`"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
