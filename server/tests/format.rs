@@ -15,8 +15,10 @@ use std::process::{Command, Stdio};
 use charter::check::Context;
 use charter::cli::render::{Format, Source, render};
 use charter::diagnostic::FileId;
-use charter::format::{Refusal, format};
+use charter::format::{Refusal, format, line_diff, lines};
+use charter::ide::formatting;
 use charter::syntax::{Limits, parse};
+use charter::text::TextRange;
 use charter::text::decode;
 use charter::workspace::{FileKind, Workspace};
 use serde_json::Value;
@@ -222,6 +224,43 @@ fn randomly_edited_files_format_safely() {
         );
     }
     assert!(formatted > rounds / 4, "only {formatted} of {rounds} formatted");
+}
+
+/// Range formatting over random ranges of the corpus: applying the edits never changes the
+/// file's meaning (the formatted edited text is the formatted original, which the formatter's
+/// own check vouches for) and never leaves the file further from its formatted text.
+#[test]
+fn range_formatting_over_random_ranges_keeps_the_meaning() {
+    let mut rng = charter::testing::Rng(0x7777_1234);
+    let mut checked = 0;
+    for (name, text, kind) in corpus() {
+        let Ok(formatted) = format(&text, kind) else { continue };
+        if formatted == text {
+            continue;
+        }
+        let distance = |t: &str| -> usize {
+            let (a, b) = (lines(t), lines(&formatted));
+            line_diff(&a, &b).iter().map(|h| h.old.len() + h.new.len()).sum()
+        };
+        for _ in 0..3 {
+            let mut ends = [rng.below(text.len() + 1), rng.below(text.len() + 1)];
+            ends.sort_unstable();
+            let [start, end] = ends.map(|at| (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap());
+            let edits = formatting(&text, kind, Some(TextRange::new(start, end)));
+            let mut applied = text.clone();
+            for e in edits.iter().rev() {
+                applied.replace_range(e.range.start..e.range.end, &e.new_text);
+            }
+            assert_eq!(
+                format(&applied, kind).ok().as_ref(),
+                Some(&formatted),
+                "{name}: range {start}..{end} changes the meaning:\n{applied}"
+            );
+            assert!(distance(&applied) <= distance(&text), "{name}: range {start}..{end}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "only {checked} ranges checked");
 }
 
 fn charter(args: &[&str], dir: &Path) -> std::process::Output {

@@ -1167,11 +1167,12 @@ fn symbols_workspace() -> (TempDir, Server, String, String) {
 }
 
 /// Formatting answers with line edits that turn the open text into what `charter fmt` writes;
-/// a range gets only the edits touching it, and a file with a syntax error none.
+/// a range gets only the edits of the key or item around it, which keep the file's meaning, and
+/// a file with a syntax error none.
 #[test]
 fn formatting_edits_the_changed_lines_only() {
     let ws = TempDir::new("formatting");
-    let messy = "manifest: bot\nuse-cases:\n  - categories:\n     - general.coding\n    id: help\n  - id: other\n    categories: [ \"general.writing\" ]\n";
+    let messy = "manifest: bot\nuse-cases:\n  - categories:\n     - general.coding\n    agentic: false\n    id: help\n  - id: other\n    categories: [ \"general.writing\" ]\n";
     let uri = ws.uri("bot.usecases.yaml");
     let server = Server::start(&workspace_client(&ws));
     server.open(&uri, messy);
@@ -1184,7 +1185,7 @@ fn formatting_edits_the_changed_lines_only() {
     let formatted = apply_edits(messy, edits, true);
     assert_eq!(
         formatted,
-        "manifest: bot\n\nuse-cases:\n  - id: help\n    categories: [general.coding]\n  - id: other\n    categories: [general.writing]\n"
+        "manifest: bot\n\nuse-cases:\n  - id: help\n    categories: [general.coding]\n    agentic: false\n  - id: other\n    categories: [general.writing]\n"
     );
     // The first line does not change, so no edit covers it.
     assert!(
@@ -1193,11 +1194,25 @@ fn formatting_edits_the_changed_lines_only() {
     );
     let ranged = server.ok(
         "textDocument/rangeFormatting",
-        json!({ "textDocument": { "uri": uri }, "range": range(6, 0, 6, 5), "options": { "tabSize": 2, "insertSpaces": true } }),
+        json!({ "textDocument": { "uri": uri }, "range": range(7, 0, 7, 5), "options": { "tabSize": 2, "insertSpaces": true } }),
     );
     let ranged = ranged.as_array().unwrap();
     assert_eq!(ranged.len(), 1, "{ranged:?}");
-    assert_eq!(ranged[0]["range"]["start"]["line"], 6);
+    assert_eq!(ranged[0]["range"]["start"]["line"], 7);
+    let same_meaning = |text: &str| {
+        let kind = charter::workspace::FileKind::Manifest;
+        charter::format::format(text, kind).ok() == charter::format::format(messy, kind).ok()
+    };
+    assert!(same_meaning(&apply_edits(messy, ranged, true)));
+    // `id: help` on line 5 moves to line 2: a range over line 5 gets the deletion and the
+    // insertion, so the use case keeps its one id.
+    let moved = server.ok(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri }, "range": range(5, 0, 5, 12), "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let moved = apply_edits(messy, moved.as_array().unwrap(), true);
+    assert_eq!(moved.matches("id: help").count(), 1, "{moved}");
+    assert!(same_meaning(&moved), "{moved}");
 
     server.change(&uri, 2, json!([{ "range": range(0, 0, 0, 0), "text": "[" }]));
     server.publish_version(&uri, 2);

@@ -13,7 +13,8 @@ pub fn document(snap: &Snapshot, params: DocumentFormattingParams) -> Option<Vec
     edits(snap, &params.text_document.uri, None)
 }
 
-/// The whole file is formatted; the edits returned are those touching the range.
+/// The whole file is formatted; the edits returned are those of the key or item around the
+/// range that keep its meaning (`ide::formatting`).
 pub fn range(snap: &Snapshot, params: DocumentRangeFormattingParams) -> Option<Vec<TextEdit>> {
     let file = snap.file(&params.text_document.uri)?;
     let within = TextRange::new(
