@@ -167,6 +167,17 @@ impl Comments {
     }
 }
 
+/// Where `c` first occurs in `text` outside every scalar and comment: the `&` of an anchor or
+/// the `!` of a tag, not one in `R&D` or `# note!`.
+pub(super) fn first_outside(text: &str, tree: &Tree, c: char) -> Option<usize> {
+    let scalars = Scalars::of(text, tree);
+    let comments = scalars.comment_spans(text);
+    text.match_indices(c).map(|(at, _)| at).find(|&at| {
+        let in_comment = comments.iter().any(|&(start, end)| start <= at && at < end);
+        !in_comment && !scalars.inside(at)
+    })
+}
+
 /// Document markers (`---`, `...`) and directives (`%YAML`) the tree does not record.
 fn refuse_markers(text: &str, starts: &[usize], lines: &[Line], scalars: &Scalars) -> Result<(), Refusal> {
     for (l, &s) in starts.iter().enumerate() {

@@ -19,7 +19,7 @@ pub use diff::{Hunk, line_diff, lines};
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{Limits, NodeKind, ScalarStyle, Tree, parse};
-use crate::text::TextRange;
+use crate::text::{Encoding, LineIndex, TextRange};
 use crate::workspace::FileKind;
 use comments::Comments;
 
@@ -106,9 +106,9 @@ fn unsupported(text: &str, at: usize, what: &str) -> Refusal {
     ))
 }
 
-/// 1-based line of byte `at`.
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].matches('\n').count() + 1
+/// 1-based line of byte `at`, for messages.
+fn line_of(text: &str, at: usize) -> u32 {
+    LineIndex::new(text).position(text, at, Encoding::Utf8).0 + 1
 }
 
 /// Refuses what the layout cannot write back exactly: anchors, aliases and tags (the tree keeps
@@ -117,11 +117,11 @@ fn line_of(text: &str, at: usize) -> usize {
 fn refuse_unsupported(text: &str, tree: &Tree) -> Result<(), Refusal> {
     let unsupported = |at: usize, what: &str| Err(unsupported(text, at, what));
     if tree.anchored {
-        let at = text.find('&').unwrap_or(0);
+        let at = comments::first_outside(text, tree, '&').unwrap_or(0);
         return unsupported(at, "defines an anchor (`&name`) for aliases (`*name`)");
     }
     if tree.tagged {
-        let at = text.find('!').unwrap_or(0);
+        let at = comments::first_outside(text, tree, '!').unwrap_or(0);
         return unsupported(at, "has a tag (`!name`)");
     }
     for id in tree.reachable() {

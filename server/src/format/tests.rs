@@ -206,3 +206,17 @@ fn a_file_whose_suppression_would_cover_other_keys_is_refused_with_the_comment_n
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_refusal_names_the_line_of_the_anchor_or_tag_not_of_an_ampersand_in_text() {
+    for (text, line) in [
+        ("policy: p\ntitle: R&D policy\nx: &a 1\n", 3),
+        ("# Q&A below\npolicy: p\nsummary: \"a & b\"\nx: &a\n  k: v\n", 4),
+        ("policy: p\ntitle: Hello!\n# yes!\nx: !!str 1\n", 4),
+    ] {
+        match format(text, FileKind::Policy) {
+            Err(Refusal::Unsupported(why)) => assert!(why.starts_with(&format!("line {line} ")), "{text:?}: {why}"),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+}
