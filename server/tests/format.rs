@@ -361,6 +361,39 @@ fn fmt_notes_a_file_it_does_not_rewrite_and_leaves_it() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
+/// One file with a syntax error, one with an anchor, one to format: the summary counts the two
+/// left as they were apart from the one formatted.
+#[test]
+fn fmt_counts_the_files_it_left_as_they_were_apart() {
+    let dir = TempDir::new("fmt-summary");
+    dir.write("broken.usecases.yaml", "manifest: bot\nuse-cases: [\n");
+    dir.write(
+        "anchored.usecases.yaml",
+        "manifest: a\nuse-cases:\n  - id: a\n    categories: &c [general.coding]\n",
+    );
+    dir.write("bot.usecases.yaml", MESSY);
+    let check = charter(&["fmt", "--check", "."], &dir.path);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.ends_with(
+            "1 of 1 file would be reformatted; run `charter fmt` on it to format it; 2 left as they are, see above.\n"
+        ),
+        "{stderr}"
+    );
+    let run = charter(&["fmt", "."], &dir.path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.ends_with("Formatted 1 file, 1 changed; 2 left as they are, see above.\n"),
+        "{stderr}"
+    );
+    let again = charter(&["fmt", "--check", "."], &dir.path);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.ends_with("1 file already formatted; 2 left as they are, see above.\n"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn fmt_reads_standard_input_with_the_kind_its_file_name_gives() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
@@ -373,4 +406,42 @@ fn fmt_reads_standard_input_with_the_kind_its_file_name_gives() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), TIDY);
+}
+
+#[test]
+fn fmt_keeps_the_byte_order_mark_of_standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["fmt", "-", "--stdin-filename", "bot.usecases.yaml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = format!("\u{feff}{MESSY}");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("\u{feff}{TIDY}"));
+}
+
+/// The diff of a `\r\n` file keeps the `\r`s, so that `git apply` takes it as it is.
+#[test]
+fn fmt_check_diff_of_a_crlf_file_applies_with_git() {
+    let dir = TempDir::new("fmt-crlf");
+    let crlf = |t: &str| t.replace('\n', "\r\n");
+    let path = dir.write("bot.usecases.yaml", &crlf(MESSY));
+    let check = charter(&["fmt", "--check", "."], &dir.path);
+    assert_eq!(check.status.code(), Some(1));
+    let diff = String::from_utf8(check.stdout).unwrap();
+    assert!(
+        diff.contains("\n-use-cases:\r\n") && diff.contains("\n+use-cases:\r\n"),
+        "{diff:?}"
+    );
+    dir.write("fmt.patch", &diff);
+    let apply = Command::new("git")
+        .args(["apply", "fmt.patch"])
+        .current_dir(&dir.path)
+        .output()
+        .expect("git runs");
+    assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), crlf(TIDY));
 }

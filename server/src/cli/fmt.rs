@@ -62,32 +62,22 @@ pub fn run(args: FmtArgs) -> Result<u8, String> {
         eprintln!("charter: skipping {line}");
     }
     let mut errors = found.errors;
-    let (mut changed, mut problems) = (0, 0);
+    let (mut changed, mut unchanged, mut problems) = (0, 0, 0);
     for (path, kind) in &found.files {
         match file(path, *kind, args.check) {
             Ok(Outcome::Changed) => changed += 1,
+            Ok(Outcome::Unchanged) => unchanged += 1,
             Ok(Outcome::Refused { error: true }) => problems += 1,
-            Ok(_) => {}
+            Ok(Outcome::Refused { error: false }) => {}
             Err(e) => errors.push(e),
         }
     }
     for error in &errors {
         eprintln!("charter: {error}");
     }
-    let n = found.files.len();
-    let files = |n: usize| if n == 1 { "file" } else { "files" };
-    if args.check && changed > 0 {
-        eprintln!(
-            "{changed} of {n} {} would be reformatted; run `charter fmt` on {} to format {}.",
-            files(n),
-            if changed == 1 { "it" } else { "them" },
-            if changed == 1 { "it" } else { "them" }
-        );
-    } else if args.check {
-        eprintln!("{n} {} already formatted.", files(n));
-    } else {
-        eprintln!("Formatted {n} {}, {changed} changed.", files(n));
-    }
+    // Unreadable and refused files alike were left as they were, each with its reason above.
+    let left = found.files.len() - changed - unchanged;
+    eprintln!("{}", summary(args.check, changed, changed + unchanged, left));
     Ok(if !errors.is_empty() {
         EXIT_USAGE
     } else if problems > 0 || (args.check && changed > 0) {
@@ -95,6 +85,29 @@ pub fn run(args: FmtArgs) -> Result<u8, String> {
     } else {
         0
     })
+}
+
+/// The last line of `charter fmt`: of the `formatted` files it could format, how many `changed`
+/// (or would, with `check`), and how many it `left` as they were.
+fn summary(check: bool, changed: usize, formatted: usize, left: usize) -> String {
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let mut line = if check && changed > 0 {
+        let them = if changed == 1 { "it" } else { "them" };
+        format!(
+            "{changed} of {formatted} {} would be reformatted; run `charter fmt` on {them} to format {them}",
+            files(formatted)
+        )
+    } else if check {
+        format!("{formatted} {} already formatted", files(formatted))
+    } else {
+        format!("Formatted {formatted} {}, {changed} changed", files(formatted))
+    };
+    if left > 0 {
+        let are = if left == 1 { "it is" } else { "they are" };
+        line.push_str(&format!("; {left} left as {are}, see above"));
+    }
+    line.push('.');
+    line
 }
 
 /// Formats one file in place, or with `check` prints its diff.
@@ -115,12 +128,7 @@ fn file(path: &Path, kind: FileKind, check: bool) -> Result<Outcome, String> {
         let mut out = std::io::stdout().lock();
         unified_diff(&shown, &text, &new, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
     } else {
-        // `decode` dropped a byte-order mark; the file keeps it.
-        let bom = if bytes.starts_with("\u{feff}".as_bytes()) {
-            "\u{feff}"
-        } else {
-            ""
-        };
+        let bom = bom(&bytes);
         std::fs::write(path, format!("{bom}{new}")).map_err(|e| format!("cannot write `{shown}`: {e}"))?;
     }
     Ok(Outcome::Changed)
@@ -187,7 +195,7 @@ fn stdin(args: &FmtArgs) -> Result<u8, String> {
     let written = if args.check {
         unified_diff(&shown, &text, &new, &mut out)
     } else {
-        out.write_all(new.as_bytes())
+        out.write_all(format!("{}{new}", bom(&bytes)).as_bytes())
     };
     written.map_err(|e| format!("cannot write output: {e}"))?;
     Ok(if args.check && new != text {
@@ -195,6 +203,14 @@ fn stdin(args: &FmtArgs) -> Result<u8, String> {
     } else {
         status
     })
+}
+
+/// The byte-order mark `bytes` start with, if any: `decode` drops it, and the output keeps it.
+fn bom(bytes: &[u8]) -> &'static str {
+    match bytes.starts_with("\u{feff}".as_bytes()) {
+        true => "\u{feff}",
+        false => "",
+    }
 }
 
 /// Without a file name: a manifest if the text has a top-level `manifest:` key.
@@ -271,9 +287,32 @@ fn range(start: usize, len: usize) -> String {
     }
 }
 
+/// A line of the diff with its own line break: a `\r\n` file's diff keeps its `\r`s, as
+/// `diff -u` and `git diff` write them, so that `git apply` and `patch` match its lines.
 fn diff_line(out: &mut dyn Write, mark: char, line: &str) -> std::io::Result<()> {
-    match line.strip_suffix('\n') {
-        Some(line) => writeln!(out, "{mark}{}", line.strip_suffix('\r').unwrap_or(line)),
-        None => writeln!(out, "{mark}{line}\n\\ No newline at end of file"),
+    match line.ends_with('\n') {
+        true => write!(out, "{mark}{line}"),
+        false => writeln!(out, "{mark}{line}\n\\ No newline at end of file"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn the_summary_counts_files_left_as_they_were_apart() {
+        assert_eq!(
+            summary(false, 1, 1, 2),
+            "Formatted 1 file, 1 changed; 2 left as they are, see above."
+        );
+        assert_eq!(
+            summary(true, 0, 1, 1),
+            "1 file already formatted; 1 left as it is, see above."
+        );
+        assert_eq!(
+            summary(true, 2, 3, 0),
+            "2 of 3 files would be reformatted; run `charter fmt` on them to format them."
+        );
     }
 }
