@@ -9,7 +9,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use support::{TempDir, charter, repo};
+use support::{TempDir, charter, in_repo, repo};
 
 /// The day every test judges as of: both bundled versions are known, 2025-09-15 in effect.
 const TODAY: &str = "2026-01-01";
@@ -196,7 +196,7 @@ fn use_cases_with(diagnostics: &[Value], code: &str) -> Vec<String> {
 }
 
 fn check_examples() -> Vec<Value> {
-    let run = charter(&repo(), &["check", "--today", TODAY, "--format", "json", "examples"]);
+    let run = in_repo(&["check", "--today", TODAY, "--format", "json", "examples"]);
     serde_json::from_str(&run.stdout).expect("check --format json prints JSON")
 }
 
@@ -406,19 +406,16 @@ fn against_an_old_version_marks_what_changes_with_a_count() {
 
 #[test]
 fn against_the_newest_version_is_refused_with_what_to_do() {
-    let run = charter(
-        &repo(),
-        &[
-            "report",
-            "--today",
-            TODAY,
-            "--out",
-            "-",
-            "--against",
-            "anthropic-usage@2025-09-15",
-            "examples",
-        ],
-    );
+    let run = in_repo(&[
+        "report",
+        "--today",
+        TODAY,
+        "--out",
+        "-",
+        "--against",
+        "anthropic-usage@2025-09-15",
+        "examples",
+    ]);
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr
@@ -528,10 +525,7 @@ fn hostile_text_in_the_files_is_shown_as_text_never_as_markup() {
 
 #[test]
 fn markdown_lists_the_use_cases_that_need_attention_within_a_comment_s_size() {
-    let run = charter(
-        &repo(),
-        &["report", "--today", TODAY, "--format", "markdown", "examples"],
-    );
+    let run = in_repo(&["report", "--today", TODAY, "--format", "markdown", "examples"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let text = run.stdout;
     for id in [
@@ -572,7 +566,7 @@ fn markdown_lists_the_use_cases_that_need_attention_within_a_comment_s_size() {
 #[test]
 fn the_report_is_not_a_gate_and_writes_where_it_is_told() {
     // The examples have errors, so `charter check` exits 1; the report is written and exits 0.
-    let run = charter(&repo(), &["report", "--today", TODAY, "--out", "-", "examples"]);
+    let run = in_repo(&["report", "--today", TODAY, "--out", "-", "examples"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout.starts_with("<!DOCTYPE html>"),
