@@ -20,11 +20,7 @@ use charter::syntax::{Limits, parse};
 use charter::text::decode;
 use charter::workspace::{FileKind, Workspace};
 use serde_json::Value;
-use support::TempDir;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use support::{TempDir, charter, in_repo, repo};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -224,23 +220,15 @@ fn randomly_edited_files_format_safely() {
     assert!(formatted > rounds / 4, "only {formatted} of {rounds} formatted");
 }
 
-fn charter(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn examples_and_bundled_policies_are_kept_formatted() {
-    let run = charter(&["fmt", "--check", "examples", "policies"], &repo());
+    let run = in_repo(&["fmt", "--check", "examples", "policies"]);
     assert_eq!(
-        run.status.code(),
+        run.code,
         Some(0),
         "run `charter fmt examples policies`:\n{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+        run.stdout,
+        run.stderr
     );
 }
 
@@ -251,9 +239,9 @@ const TIDY: &str = "manifest: bot\n\nuse-cases:\n  - id: help  # the first\n    
 fn fmt_check_prints_a_diff_and_fails_then_fmt_writes_the_file() {
     let dir = TempDir::new("fmt");
     let path = dir.write("bot.usecases.yaml", MESSY);
-    let check = charter(&["fmt", "--check", "."], &dir.path);
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let check = charter(&dir.path, &["fmt", "--check", "."]);
+    let stdout = &check.stdout;
+    assert_eq!(check.code, Some(1), "{stdout}");
     assert!(
         stdout.starts_with("--- ./bot.usecases.yaml\n+++ ./bot.usecases.yaml (formatted)\n@@ "),
         "{stdout}"
@@ -271,18 +259,13 @@ fn fmt_check_prints_a_diff_and_fails_then_fmt_writes_the_file() {
         MESSY,
         "--check changes nothing"
     );
-    let stderr = String::from_utf8_lossy(&check.stderr);
+    let stderr = &check.stderr;
     assert!(stderr.contains("1 of 1 file would be reformatted"), "{stderr}");
 
-    let write = charter(&["fmt"], &dir.path);
-    assert_eq!(
-        write.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&write.stderr)
-    );
+    let write = charter(&dir.path, &["fmt"]);
+    assert_eq!(write.code, Some(0), "{}", write.stderr);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), TIDY);
-    assert_eq!(charter(&["fmt", "--check", "."], &dir.path).status.code(), Some(0));
+    assert_eq!(charter(&dir.path, &["fmt", "--check", "."]).code, Some(0));
 }
 
 #[test]
@@ -290,20 +273,17 @@ fn fmt_leaves_a_file_with_a_syntax_error_and_prints_the_error_check_gives() {
     let dir = TempDir::new("fmt-syntax");
     let broken = "manifest: bot\nuse-cases: [\n";
     let path = dir.write("bot.usecases.yaml", broken);
-    let run = charter(&["fmt", "bot.usecases.yaml"], &dir.path);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let run = charter(&dir.path, &["fmt", "bot.usecases.yaml"]);
+    let stderr = &run.stderr;
+    assert_eq!(run.code, Some(1), "{stderr}");
     assert!(
         stderr.contains("error[yaml-syntax]") && stderr.contains("bot.usecases.yaml:"),
         "{stderr}"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
-    let check = charter(&["check", "bot.usecases.yaml"], &dir.path);
+    let check = charter(&dir.path, &["check", "bot.usecases.yaml"]);
     let first_error = |s: &str| s.lines().find(|l| l.starts_with("error[")).map(str::to_owned);
-    assert_eq!(
-        first_error(&stderr),
-        first_error(&String::from_utf8_lossy(&check.stdout))
-    );
+    assert_eq!(first_error(stderr), first_error(&check.stdout));
 }
 
 #[test]
@@ -312,9 +292,9 @@ fn fmt_notes_a_file_it_does_not_rewrite_and_leaves_it() {
     let text =
         "manifest: bot\nuse-cases:\n  - id: a\n    categories: &c [general.coding]\n  - id: b\n    categories: *c\n";
     let path = dir.write("bot.usecases.yaml", text);
-    let run = charter(&["fmt", "."], &dir.path);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let run = charter(&dir.path, &["fmt", "."]);
+    let stderr = &run.stderr;
+    assert_eq!(run.code, Some(0), "{stderr}");
     assert!(
         stderr.contains("left `./bot.usecases.yaml` as it is: line 4 defines an anchor"),
         "{stderr}"
