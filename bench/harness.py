@@ -38,6 +38,7 @@ side, not across machines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -326,6 +327,20 @@ def generate_big_workspace(root: Path, seed: int, schema: Path) -> Workload:
     document = folder / "small.usecases.yaml"
     document.write_text(text)
     return Workload(BIG_WORKSPACE, folder, document, schema, "*.usecases.yaml", spot, text.count("\n"))
+
+
+@contextlib.contextmanager
+def scratch(prefix: str, keep: bool):
+    """A temporary folder for generated workloads: removed afterwards, or with --keep left and
+    printed, so that what was measured can be opened again."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield root
+    finally:
+        if keep:
+            print(f"\nworkloads kept in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def yaml_bytes(folder: Path) -> int:
@@ -907,8 +922,7 @@ def main() -> None:
         entry, yaml_ls_version = install_yaml_ls()
         servers.append(YamlLs(entry))
 
-    root = Path(tempfile.mkdtemp(prefix="charter-bench-"))
-    try:
+    with scratch("charter-bench-", args.keep) as root:
         workloads, workspace = generate(root, charter, args.seed)
         if not args.only or BIG_WORKSPACE in args.only:
             workloads.append(generate_big_workspace(root, args.seed, root / "schemas" / "bundled.schema.json"))
@@ -951,11 +965,6 @@ def main() -> None:
         print(table(results))
         print()
         print(notes(results))
-        if args.keep:
-            print(f"\nworkloads kept in {root}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402  (the generators of the benchmark's workloads)
 
 USE_CASES = 10_000
-TODAY = "2026-01-01"
+TODAY = harness.TODAY
 
 
 def generate(folder: Path, seed: int) -> None:
@@ -56,10 +54,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated folder and print it")
     args = parser.parse_args()
     charter = str(Path(args.charter).resolve())
-    root = Path(tempfile.mkdtemp(prefix="charter-report-bench-"))
-    try:
+    with harness.scratch("charter-report-bench-", args.keep) as root:
         generate(root, args.seed)
-        yaml = sum(p.stat().st_size for p in root.glob("*.yaml"))
+        yaml = harness.yaml_bytes(root)
         page = root / "charter-report.html"
         html = [charter, "report", "--today", TODAY, "--out", str(page), "."]
         markdown = [charter, "report", "--today", TODAY, "--format", "markdown", "--out", str(root / "report.md"), "."]
@@ -71,11 +68,6 @@ def main() -> None:
         for name, median, low, high in rows:
             print(f"  charter report --format {name}: median {median * 1000:.0f} ms (min {low * 1000:.0f}, max {high * 1000:.0f})")
         print(f"  page: {page.stat().st_size / 2**20:.1f} MiB; Markdown: {(root / 'report.md').stat().st_size / 1024:.1f} KiB")
-        if args.keep:
-            print(f"kept: {root}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,127 +6,21 @@
 //! Expected places in the example files are computed from their text (the line that holds an
 //! id, the column where it starts), so editing the examples' comments does not break the tests.
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use serde_json::Value;
+use support::{Run, TempDir, charter, charter_with_env, in_repo, repo};
 
 /// The day every test judges as of, unless it is about `--today` itself.
 const TODAY: &str = "2026-01-01";
 
-/// Any single run of the binary taking longer than this is a hang.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
 // ---------------------------------------------------------------------------------------------
 // Running the binary
 // ---------------------------------------------------------------------------------------------
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate lives in a folder of the repository")
-        .to_path_buf()
-}
-
-#[derive(Debug)]
-struct Run {
-    /// `None` when the process was ended by a signal (a crash, e.g. a stack overflow).
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    /// The exit status, after checking that the process ended on its own and did not panic.
-    fn code(&self) -> i32 {
-        self.assert_no_crash();
-        self.code.unwrap()
-    }
-
-    fn assert_no_crash(&self) {
-        assert!(
-            matches!(self.code, Some(0..=2)),
-            "charter crashed or used an undocumented status: {:?}\nstderr:\n{}",
-            self.code,
-            self.stderr
-        );
-        assert!(
-            !self.stderr.contains("panicked") && !self.stderr.contains("stack overflow"),
-            "charter panicked:\n{}",
-            self.stderr
-        );
-    }
-
-    fn expect_code(&self, expected: i32) -> &Self {
-        assert_eq!(
-            self.code(),
-            expected,
-            "exit status\nstdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-}
-
-/// Runs `charter ARGS` in `cwd`, with a timeout, capturing both streams.
-fn charter(cwd: &Path, args: &[&str]) -> Run {
-    charter_with_env(cwd, args, &[])
-}
-
-/// [`charter`] with these environment variables set (and no `CHARTER_DOCS_URL` of the caller's).
-fn charter_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("CHARTER_DOCS_URL")
-        .envs(env.iter().copied())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the charter binary starts");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for charter") {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`charter {}` did not finish within {TIMEOUT:?}", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = started.elapsed();
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("charter writes UTF-8");
-    Run {
-        code: status.code(),
-        stdout: text(stdout.join().unwrap()),
-        stderr: text(stderr.join().unwrap()),
-        elapsed,
-    }
-}
-
-/// `charter ARGS` in the repository's root.
-fn in_repo(args: &[&str]) -> Run {
-    charter(&repo(), args)
-}
 
 /// `charter check --format json ARGS` in `cwd`: the parsed array and the run.
 fn json_check(cwd: &Path, args: &[&str]) -> (Vec<Value>, Run) {
@@ -150,46 +44,6 @@ fn sarif_check(cwd: &Path, args: &[&str]) -> (Value, Run) {
     let value: Value =
         serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("SARIF output is JSON ({e}):\n{}", run.stdout));
     (value, run)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Temporary folders
-// ---------------------------------------------------------------------------------------------
-
-/// A fresh folder under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("charter-cli-test-{}-{tag}-{n}-{nanos}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create a temporary folder");
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `contents` to `relative` (creating its folders); returns the file's path.
-    fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,11 +344,11 @@ fn json_elements_have_exactly_the_specified_keys() {
     assert!(!elements.is_empty());
     assert_json_shape(&elements);
     let dir = mixed_folder();
-    let (elements, _) = json_check(dir.path(), &["mixed", "--today", TODAY]);
+    let (elements, _) = json_check(&dir.path, &["mixed", "--today", TODAY]);
     assert!(elements.len() >= 4, "errors, a warning and hints: {elements:?}");
     assert_json_shape(&elements);
     let dir = odd_folder();
-    let (elements, _) = json_check(dir.path(), &["odd", "--today", TODAY]);
+    let (elements, _) = json_check(&dir.path, &["odd", "--today", TODAY]);
     assert!(!elements.is_empty());
     assert_json_shape(&elements);
 }
@@ -568,7 +422,7 @@ fn unicode_folder() -> (TempDir, Vec<(String, String, &'static str, Place)>) {
 #[test]
 fn json_columns_are_counted_in_unicode_characters() {
     let (dir, expected) = unicode_folder();
-    let (elements, run) = json_check(dir.path(), &["uni", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["uni", "--today", TODAY]);
     run.expect_code(1);
     // Spot-check the arithmetic on the flow line: 14 + 3 characters (22 bytes) + 15 before it.
     let flow = expected.iter().find(|e| e.0.ends_with("flow.usecases.yaml")).unwrap();
@@ -581,7 +435,7 @@ fn json_columns_are_counted_in_unicode_characters() {
     assert_eq!(got, want, "\n{}", run.stdout);
 
     // The human report points at the same places.
-    let human = charter(dir.path(), &["check", "uni", "--today", TODAY]);
+    let human = charter(&dir.path, &["check", "uni", "--today", TODAY]);
     human.expect_code(1);
     for (path, _, code, ((line, column), _)) in &expected {
         let location = format!("--> {path}:{line}:{column}");
@@ -598,7 +452,7 @@ fn a_utf8_byte_order_mark_is_not_a_column() {
     // Editors do not show the BOM; `manifst` starts at column 1 for the user.
     let dir = TempDir::new("bom");
     dir.write("bom/m.usecases.yaml", "\u{feff}manifst: m\nuse-cases: []\n");
-    let (elements, run) = json_check(dir.path(), &["bom", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["bom", "--today", TODAY]);
     run.expect_code(1);
     let unknown = find(&elements, "unknown-key", "bom/m.usecases.yaml");
     assert_eq!(unknown.len(), 1, "{}", run.stdout);
@@ -634,7 +488,7 @@ fn json_path_is_the_given_path_joined_with_the_file_below_it() {
         "deep/er/m.usecases.yaml",
         "manifest: m\nuse-cases:\n  - {id: x, categories: [cyber.malwre]}\n",
     );
-    let root = dir.path().join("deep");
+    let root = dir.path.join("deep");
     let (elements, run) = json_check(&repo(), &[root.to_str().unwrap(), "--today", TODAY]);
     run.expect_code(1);
     assert_eq!(elements.len(), 1, "{}", run.stdout);
@@ -649,7 +503,7 @@ fn check_without_a_path_checks_the_current_folder() {
         "m.usecases.yaml",
         "manifest: m\nuse-cases:\n  - {id: x, categories: [cyber.malwre]}\n",
     );
-    let (elements, run) = json_check(dir.path(), &["--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["--today", TODAY]);
     run.expect_code(1);
     assert_eq!(elements.len(), 1, "{}", run.stdout);
     assert_eq!(elements[0]["code"], "unknown-category");
@@ -810,12 +664,12 @@ fn sarif_agrees_with_json_on_the_examples() {
 #[test]
 fn sarif_agrees_with_json_on_warnings_hints_and_unicode() {
     let dir = mixed_folder();
-    let (elements, _) = json_check(dir.path(), &["mixed", "--today", TODAY]);
+    let (elements, _) = json_check(&dir.path, &["mixed", "--today", TODAY]);
     let severities: BTreeSet<&str> = elements.iter().map(|e| str_of(e, "severity")).collect();
     assert_eq!(severities, BTreeSet::from(["error", "warning", "hint"]), "{elements:?}");
-    assert_sarif_matches_json(dir.path(), &["mixed", "--today", TODAY]);
+    assert_sarif_matches_json(&dir.path, &["mixed", "--today", TODAY]);
     let (dir, _) = unicode_folder();
-    assert_sarif_matches_json(dir.path(), &["uni", "--today", TODAY]);
+    assert_sarif_matches_json(&dir.path, &["uni", "--today", TODAY]);
 }
 
 #[test]
@@ -896,9 +750,9 @@ fn github_format_has_one_command_per_diagnostic() {
     let errors = run.stdout.lines().filter(|l| l.starts_with("::error file=")).count();
     assert_eq!(errors, 5, "five errors:\n{}", run.stdout);
     let dir = mixed_folder();
-    assert_github_matches_json(dir.path(), &["mixed", "--today", TODAY]);
+    assert_github_matches_json(&dir.path, &["mixed", "--today", TODAY]);
     let (dir, _) = unicode_folder();
-    assert_github_matches_json(dir.path(), &["uni", "--today", TODAY]);
+    assert_github_matches_json(&dir.path, &["uni", "--today", TODAY]);
 }
 
 #[test]
@@ -924,23 +778,23 @@ fn exit_0_and_no_diagnostics_on_a_clean_folder() {
         "clean/tiny.policy.yaml",
         "policy: tiny\nversion: 2025-01-01\ncategories:\n  a:\n    summary: A.\n  b:\n    summary: B.\nrules:\n  - id: no-a\n    effect: prohibit\n    categories: [a]\n",
     );
-    let (elements, run) = json_check(dir.path(), &["clean", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["clean", "--today", TODAY]);
     run.expect_code(0);
     assert!(elements.is_empty(), "{}", run.stdout);
-    let run = charter(dir.path(), &["check", "clean", "--today", TODAY]);
+    let run = charter(&dir.path, &["check", "clean", "--today", TODAY]);
     run.expect_code(0);
     assert_eq!(run.stdout.trim_end(), "No problems found.");
-    charter(dir.path(), &["check", "clean", "--deny-warnings", "--today", TODAY]).expect_code(0);
+    charter(&dir.path, &["check", "clean", "--deny-warnings", "--today", TODAY]).expect_code(0);
     // Each file on its own, too.
-    charter(dir.path(), &["check", "clean/desk.usecases.yaml", "--today", TODAY]).expect_code(0);
-    charter(dir.path(), &["check", "clean/tiny.policy.yaml", "--today", TODAY]).expect_code(0);
+    charter(&dir.path, &["check", "clean/desk.usecases.yaml", "--today", TODAY]).expect_code(0);
+    charter(&dir.path, &["check", "clean/tiny.policy.yaml", "--today", TODAY]).expect_code(0);
 }
 
 #[test]
 fn warnings_alone_exit_0_but_1_with_deny_warnings() {
     let dir = TempDir::new("warn");
     dir.write("warn/shadow.policy.yaml", SHADOWED_POLICY);
-    let (elements, run) = json_check(dir.path(), &["warn", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["warn", "--today", TODAY]);
     run.expect_code(0);
     assert_eq!(elements.len(), 1, "{}", run.stdout);
     let shadowed = &elements[0];
@@ -955,9 +809,9 @@ fn warnings_alone_exit_0_but_1_with_deny_warnings() {
     assert_eq!(related, want, "related: the rules that override it");
 
     for format in ["human", "json", "sarif", "github"] {
-        charter(dir.path(), &["check", "warn", "--format", format, "--today", TODAY]).expect_code(0);
+        charter(&dir.path, &["check", "warn", "--format", format, "--today", TODAY]).expect_code(0);
         charter(
-            dir.path(),
+            &dir.path,
             &["check", "warn", "--format", format, "--deny-warnings", "--today", TODAY],
         )
         .expect_code(1);
@@ -969,7 +823,7 @@ fn hints_alone_exit_0_even_with_deny_warnings() {
     let dir = TempDir::new("hints");
     dir.write("hints/hint.policy.yaml", REDUNDANT_POLICY);
     dir.write("hints/old.usecases.yaml", SUPERSEDED_MANIFEST);
-    let (elements, run) = json_check(dir.path(), &["hints", "--deny-warnings", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["hints", "--deny-warnings", "--today", TODAY]);
     run.expect_code(0);
     let codes: BTreeSet<&str> = elements.iter().map(|e| str_of(e, "code")).collect();
     assert_eq!(
@@ -984,18 +838,18 @@ fn hints_alone_exit_0_even_with_deny_warnings() {
         place(superseded),
         locate(SUPERSEDED_MANIFEST, "policy: ", "anthropic-usage@2024-06-06")
     );
-    charter(dir.path(), &["check", "hints", "--deny-warnings", "--today", TODAY]).expect_code(0);
+    charter(&dir.path, &["check", "hints", "--deny-warnings", "--today", TODAY]).expect_code(0);
 }
 
 #[test]
 fn today_decides_whether_a_policy_is_superseded() {
     let dir = TempDir::new("today");
     dir.write("t/old.usecases.yaml", SUPERSEDED_MANIFEST);
-    let (elements, _) = json_check(dir.path(), &["t", "--today", TODAY]);
+    let (elements, _) = json_check(&dir.path, &["t", "--today", TODAY]);
     assert_eq!(elements.len(), 1);
     assert_eq!(elements[0]["code"], "superseded-policy");
     // Before 2025-09-15 the newer version is not in effect yet.
-    let (elements, run) = json_check(dir.path(), &["t", "--today", "2025-06-01"]);
+    let (elements, run) = json_check(&dir.path, &["t", "--today", "2025-06-01"]);
     run.expect_code(0);
     assert!(elements.is_empty(), "{}", run.stdout);
 }
@@ -1008,14 +862,14 @@ fn charter_ignore_suppresses_warnings_but_not_errors() {
         "  # charter-ignore: shadowed-rule\n  - id: prohibit-a\n",
     );
     dir.write("ig/shadow.policy.yaml", quiet);
-    let (elements, run) = json_check(dir.path(), &["ig", "--deny-warnings", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["ig", "--deny-warnings", "--today", TODAY]);
     run.expect_code(0);
     assert!(elements.is_empty(), "{}", run.stdout);
     dir.write(
         "ig/e.usecases.yaml",
         "manifest: m\nuse-cases:\n  - id: x\n    # charter-ignore: unknown-category\n    categories: [cyber.malwre]  # charter-ignore: unknown-category\n",
     );
-    let (elements, run) = json_check(dir.path(), &["ig", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["ig", "--today", TODAY]);
     run.expect_code(1);
     assert_eq!(elements.len(), 1, "{}", run.stdout);
     assert_eq!(elements[0]["code"], "unknown-category");
@@ -1024,7 +878,7 @@ fn charter_ignore_suppresses_warnings_but_not_errors() {
 #[test]
 fn exit_2_for_a_missing_path() {
     let dir = TempDir::new("missing");
-    let run = charter(dir.path(), &["check", "no-such-folder", "--today", TODAY]);
+    let run = charter(&dir.path, &["check", "no-such-folder", "--today", TODAY]);
     run.expect_code(2);
     assert!(
         run.stderr.contains("no-such-folder"),
@@ -1045,7 +899,7 @@ fn exit_2_for_a_missing_path() {
         .expect_code(2);
     }
     // A missing file given directly.
-    charter(dir.path(), &["check", "gone.policy.yaml"]).expect_code(2);
+    charter(&dir.path, &["check", "gone.policy.yaml"]).expect_code(2);
 }
 
 #[test]
@@ -1125,7 +979,7 @@ fn invalid_utf8_is_a_yaml_syntax_error_not_a_crash() {
     let text: &[u8] =
         b"manifest: m\nuse-cases:\n  - id: x\n    summary: caf\xe9 \xff\xfe\n    categories: [politics.research]\n";
     dir.write("u/latin1.usecases.yaml", text);
-    let (elements, run) = json_check(dir.path(), &["u", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["u", "--today", TODAY]);
     run.expect_code(1);
     let syntax = find(&elements, "yaml-syntax", "u/latin1.usecases.yaml");
     assert!(!syntax.is_empty(), "a yaml-syntax error:\n{}", run.stdout);
@@ -1134,7 +988,7 @@ fn invalid_utf8_is_a_yaml_syntax_error_not_a_crash() {
     let ((line, column), _) = place(syntax[0]);
     assert_eq!((line, column), (4, 17), "{}", run.stdout);
     for format in ["human", "sarif", "github"] {
-        charter(dir.path(), &["check", "u", "--format", format, "--today", TODAY]).expect_code(1);
+        charter(&dir.path, &["check", "u", "--format", format, "--today", TODAY]).expect_code(1);
     }
 }
 
@@ -1142,10 +996,10 @@ fn invalid_utf8_is_a_yaml_syntax_error_not_a_crash() {
 fn odd_files_never_crash_any_format() {
     let dir = odd_folder();
     for format in ["human", "json", "sarif", "github"] {
-        let run = charter(dir.path(), &["check", "odd", "--format", format, "--today", TODAY]);
+        let run = charter(&dir.path, &["check", "odd", "--format", format, "--today", TODAY]);
         run.expect_code(1);
     }
-    let (elements, _) = json_check(dir.path(), &["odd", "--today", TODAY]);
+    let (elements, _) = json_check(&dir.path, &["odd", "--today", TODAY]);
     for file in [
         "latin1.usecases.yaml",
         "nul.usecases.yaml",
@@ -1165,7 +1019,7 @@ fn an_empty_policy_file_is_missing_key() {
     let dir = TempDir::new("empty");
     dir.write("e/empty.policy.yaml", "");
     dir.write("e/empty.usecases.yaml", "");
-    let (elements, run) = json_check(dir.path(), &["e", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["e", "--today", TODAY]);
     run.expect_code(1);
     for path in ["e/empty.policy.yaml", "e/empty.usecases.yaml"] {
         let missing = find(&elements, "missing-key", path);
@@ -1208,7 +1062,7 @@ fn a_yaml_alias_bomb_finishes_quickly_with_yaml_syntax() {
         .replace("manifest: laughs", "policy: laughs\nversion: 2025-01-01")
         .replace("use-cases: *a9", "categories: *a9");
     dir.write("b/laughs.policy.yaml", policy);
-    let (elements, run) = json_check(dir.path(), &["b", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["b", "--today", TODAY]);
     run.expect_code(1);
     assert!(run.elapsed < Duration::from_secs(10), "took {:?}", run.elapsed);
     for path in ["b/laughs.usecases.yaml", "b/laughs.policy.yaml"] {
@@ -1219,7 +1073,7 @@ fn a_yaml_alias_bomb_finishes_quickly_with_yaml_syntax() {
         );
     }
     // The human renderer copes too.
-    let run = charter(dir.path(), &["check", "b", "--today", TODAY]);
+    let run = charter(&dir.path, &["check", "b", "--today", TODAY]);
     run.expect_code(1);
     assert!(run.elapsed < Duration::from_secs(10), "took {:?}", run.elapsed);
 }
@@ -1239,7 +1093,7 @@ fn deep_nesting_is_yaml_syntax_not_a_stack_overflow() {
     );
     let block: String = (0..1000).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
     dir.write("d/block.usecases.yaml", block);
-    let (elements, run) = json_check(dir.path(), &["d", "--today", TODAY]);
+    let (elements, run) = json_check(&dir.path, &["d", "--today", TODAY]);
     run.expect_code(1);
     for file in [
         "open.usecases.yaml",
@@ -1255,7 +1109,7 @@ fn deep_nesting_is_yaml_syntax_not_a_stack_overflow() {
         );
     }
     for format in ["human", "sarif", "github"] {
-        charter(dir.path(), &["check", "d", "--format", format, "--today", TODAY]).expect_code(1);
+        charter(&dir.path, &["check", "d", "--format", format, "--today", TODAY]).expect_code(1);
     }
 }
 
@@ -1590,7 +1444,7 @@ fn diff_lists_the_expectations_the_new_version_breaks() {
          - { id: untested, categories: [politics.research] }\n",
     );
     let run = charter(
-        dir.path(),
+        &dir.path,
         &[
             "diff",
             "anthropic-usage@2024-06-06",
@@ -1876,7 +1730,7 @@ fn the_human_report_points_at_explain_code() {
         "ok.usecases.yaml",
         "manifest: ok\nuse-cases:\n  - id: a\n    categories: [cyber.defense]\n",
     );
-    let run = charter(dir.path(), &["check", ".", "--today", TODAY]);
+    let run = charter(&dir.path, &["check", ".", "--today", TODAY]);
     run.expect_code(0);
     assert!(
         !run.stderr.contains("explain-code"),

@@ -22,11 +22,7 @@ use charter::text::TextRange;
 use charter::text::decode;
 use charter::workspace::{FileKind, Workspace};
 use serde_json::Value;
-use support::TempDir;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use support::{TempDir, charter, in_repo, repo};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -246,7 +242,7 @@ fn range_formatting_over_random_ranges_keeps_the_meaning() {
             let mut ends = [rng.below(text.len() + 1), rng.below(text.len() + 1)];
             ends.sort_unstable();
             let [start, end] = ends.map(|at| (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap());
-            let edits = formatting(&text, kind, Some(TextRange::new(start, end)));
+            let edits = formatting(&text, kind, Some(TextRange::new(start, end))).unwrap();
             let mut applied = text.clone();
             for e in edits.iter().rev() {
                 applied.replace_range(e.range.start..e.range.end, &e.new_text);
@@ -263,23 +259,15 @@ fn range_formatting_over_random_ranges_keeps_the_meaning() {
     assert!(checked > 300, "only {checked} ranges checked");
 }
 
-fn charter(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn examples_and_bundled_policies_are_kept_formatted() {
-    let run = charter(&["fmt", "--check", "examples", "policies"], &repo());
+    let run = in_repo(&["fmt", "--check", "examples", "policies"]);
     assert_eq!(
-        run.status.code(),
+        run.code,
         Some(0),
         "run `charter fmt examples policies`:\n{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+        run.stdout,
+        run.stderr
     );
 }
 
@@ -290,9 +278,9 @@ const TIDY: &str = "manifest: bot\n\nuse-cases:\n  - id: help  # the first\n    
 fn fmt_check_prints_a_diff_and_fails_then_fmt_writes_the_file() {
     let dir = TempDir::new("fmt");
     let path = dir.write("bot.usecases.yaml", MESSY);
-    let check = charter(&["fmt", "--check", "."], &dir.path);
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let check = charter(&dir.path, &["fmt", "--check", "."]);
+    let stdout = &check.stdout;
+    assert_eq!(check.code, Some(1), "{stdout}");
     assert!(
         stdout.starts_with("--- ./bot.usecases.yaml\n+++ ./bot.usecases.yaml (formatted)\n@@ "),
         "{stdout}"
@@ -310,18 +298,13 @@ fn fmt_check_prints_a_diff_and_fails_then_fmt_writes_the_file() {
         MESSY,
         "--check changes nothing"
     );
-    let stderr = String::from_utf8_lossy(&check.stderr);
+    let stderr = &check.stderr;
     assert!(stderr.contains("1 of 1 file would be reformatted"), "{stderr}");
 
-    let write = charter(&["fmt"], &dir.path);
-    assert_eq!(
-        write.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&write.stderr)
-    );
+    let write = charter(&dir.path, &["fmt"]);
+    assert_eq!(write.code, Some(0), "{}", write.stderr);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), TIDY);
-    assert_eq!(charter(&["fmt", "--check", "."], &dir.path).status.code(), Some(0));
+    assert_eq!(charter(&dir.path, &["fmt", "--check", "."]).code, Some(0));
 }
 
 #[test]
@@ -329,20 +312,17 @@ fn fmt_leaves_a_file_with_a_syntax_error_and_prints_the_error_check_gives() {
     let dir = TempDir::new("fmt-syntax");
     let broken = "manifest: bot\nuse-cases: [\n";
     let path = dir.write("bot.usecases.yaml", broken);
-    let run = charter(&["fmt", "bot.usecases.yaml"], &dir.path);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let run = charter(&dir.path, &["fmt", "bot.usecases.yaml"]);
+    let stderr = &run.stderr;
+    assert_eq!(run.code, Some(1), "{stderr}");
     assert!(
         stderr.contains("error[yaml-syntax]") && stderr.contains("bot.usecases.yaml:"),
         "{stderr}"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
-    let check = charter(&["check", "bot.usecases.yaml"], &dir.path);
+    let check = charter(&dir.path, &["check", "bot.usecases.yaml"]);
     let first_error = |s: &str| s.lines().find(|l| l.starts_with("error[")).map(str::to_owned);
-    assert_eq!(
-        first_error(&stderr),
-        first_error(&String::from_utf8_lossy(&check.stdout))
-    );
+    assert_eq!(first_error(stderr), first_error(&check.stdout));
 }
 
 #[test]
@@ -351,9 +331,9 @@ fn fmt_notes_a_file_it_does_not_rewrite_and_leaves_it() {
     let text =
         "manifest: bot\nuse-cases:\n  - id: a\n    categories: &c [general.coding]\n  - id: b\n    categories: *c\n";
     let path = dir.write("bot.usecases.yaml", text);
-    let run = charter(&["fmt", "."], &dir.path);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let run = charter(&dir.path, &["fmt", "."]);
+    let stderr = &run.stderr;
+    assert_eq!(run.code, Some(0), "{stderr}");
     assert!(
         stderr.contains("left `./bot.usecases.yaml` as it is: line 4 defines an anchor"),
         "{stderr}"
@@ -372,22 +352,22 @@ fn fmt_counts_the_files_it_left_as_they_were_apart() {
         "manifest: a\nuse-cases:\n  - id: a\n    categories: &c [general.coding]\n",
     );
     dir.write("bot.usecases.yaml", MESSY);
-    let check = charter(&["fmt", "--check", "."], &dir.path);
-    let stderr = String::from_utf8_lossy(&check.stderr);
+    let check = charter(&dir.path, &["fmt", "--check", "."]);
+    let stderr = &check.stderr;
     assert!(
         stderr.ends_with(
             "1 of 1 file would be reformatted; run `charter fmt` on it to format it; 2 left as they are, see above.\n"
         ),
         "{stderr}"
     );
-    let run = charter(&["fmt", "."], &dir.path);
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let run = charter(&dir.path, &["fmt", "."]);
+    let stderr = &run.stderr;
     assert!(
         stderr.ends_with("Formatted 1 file, 1 changed; 2 left as they are, see above.\n"),
         "{stderr}"
     );
-    let again = charter(&["fmt", "--check", "."], &dir.path);
-    let stderr = String::from_utf8_lossy(&again.stderr);
+    let again = charter(&dir.path, &["fmt", "--check", "."]);
+    let stderr = &again.stderr;
     assert!(
         stderr.ends_with("1 file already formatted; 2 left as they are, see above.\n"),
         "{stderr}"
@@ -429,9 +409,9 @@ fn fmt_check_diff_of_a_crlf_file_applies_with_git() {
     let dir = TempDir::new("fmt-crlf");
     let crlf = |t: &str| t.replace('\n', "\r\n");
     let path = dir.write("bot.usecases.yaml", &crlf(MESSY));
-    let check = charter(&["fmt", "--check", "."], &dir.path);
-    assert_eq!(check.status.code(), Some(1));
-    let diff = String::from_utf8(check.stdout).unwrap();
+    let check = charter(&dir.path, &["fmt", "--check", "."]);
+    assert_eq!(check.code, Some(1));
+    let diff = check.stdout;
     assert!(
         diff.contains("\n-use-cases:\r\n") && diff.contains("\n+use-cases:\r\n"),
         "{diff:?}"

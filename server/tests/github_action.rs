@@ -13,15 +13,11 @@ use serde_json::Value;
 
 #[path = "support/sarif_schema.rs"]
 mod sarif_schema;
+mod support;
+
+use support::{charter, repo};
 
 const TODAY: &str = "2026-01-01";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("in the repository")
-        .to_path_buf()
-}
 
 /// A runner's folders: the workspace (the checkout), RUNNER_TEMP and the files GITHUB_OUTPUT and
 /// GITHUB_STEP_SUMMARY name. Removed on drop.
@@ -159,17 +155,9 @@ impl Step {
 
 /// `charter check --format github ARGS` run directly in `cwd`: what the action must print.
 fn direct_github(cwd: &Path, args: &[&str]) -> Vec<String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(["check", "--format", "github", "--today", TODAY])
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("charter runs");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    let mut all = vec!["check", "--format", "github", "--today", TODAY];
+    all.extend_from_slice(args);
+    charter(cwd, &all).stdout.lines().map(str::to_owned).collect()
 }
 
 fn uris(log: &Value) -> Vec<String> {

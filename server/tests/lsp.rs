@@ -1221,6 +1221,54 @@ fn formatting_edits_the_changed_lines_only() {
         json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
     );
     assert_eq!(none, json!([]));
+    // The syntax error is in the problems list already: no message on top of it.
+    server.settle();
+    assert_eq!(server.queued("window/showMessage"), Vec::<Value>::new());
+}
+
+#[test]
+fn formatting_a_file_with_an_anchor_shows_why_it_is_left_as_it_is() {
+    let ws = TempDir::new("formatting-anchor");
+    let text =
+        "manifest: bot\nuse-cases:\n  - id: a\n    categories: &c [general.coding]\n  - id: b\n    categories: *c\n";
+    let uri = ws.uri("bot.usecases.yaml");
+    let server = Server::start(&workspace_client(&ws));
+    server.open(&uri, text);
+    server.publish_version(&uri, 1);
+    let options = json!({ "tabSize": 2, "insertSpaces": true });
+    let requests = [
+        (
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": options }),
+        ),
+        (
+            "textDocument/rangeFormatting",
+            json!({ "textDocument": { "uri": uri }, "range": range(0, 0, 5, 0), "options": options }),
+        ),
+    ];
+    for (method, params) in requests {
+        assert_eq!(
+            server.ok(method, params),
+            json!([]),
+            "{method}: the file is left as it is"
+        );
+        let shown = server.notification("window/showMessage");
+        assert_eq!(shown["params"]["type"], 2, "{method}: a warning: {shown}");
+        let message = shown["params"]["message"].as_str().unwrap();
+        for part in [
+            "`bot.usecases.yaml`",
+            "line 4 defines an anchor",
+            "format this file by hand",
+        ] {
+            assert!(message.contains(part), "{method}: the message says {part}: {message}");
+        }
+        server.settle();
+        assert_eq!(
+            server.queued("window/showMessage"),
+            Vec::<Value>::new(),
+            "{method}: one message per request"
+        );
+    }
 }
 
 #[test]

@@ -4,74 +4,20 @@
 //! The expected counts come from `charter check --format json` and from the manifests, not
 //! from the report itself.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use support::{TempDir, charter, in_repo, repo};
 
 /// The day every test judges as of: both bundled versions are known, 2025-09-15 in effect.
 const TODAY: &str = "2026-01-01";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate lives in a folder of the repository")
-        .to_path_buf()
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn charter(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the charter binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 on stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 on stderr"),
-    }
-}
-
-/// A fresh folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path = std::env::temp_dir().join(format!("charter-report-test-{}-{tag}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create a temporary folder");
-        TempDir(path)
-    }
-
-    fn write(&self, relative: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// `charter report ARGS --out FILE` in `cwd`; the page written.
 fn report_html(cwd: &Path, args: &[&str]) -> String {
     let out = TempDir::new("out");
-    let file = out.0.join("report.html");
+    let file = out.path.join("report.html");
     let mut all = vec!["report", "--today", TODAY, "--out", file.to_str().unwrap()];
     all.extend(args);
     let run = charter(cwd, &all);
@@ -250,7 +196,7 @@ fn use_cases_with(diagnostics: &[Value], code: &str) -> Vec<String> {
 }
 
 fn check_examples() -> Vec<Value> {
-    let run = charter(&repo(), &["check", "--today", TODAY, "--format", "json", "examples"]);
+    let run = in_repo(&["check", "--today", TODAY, "--format", "json", "examples"]);
     serde_json::from_str(&run.stdout).expect("check --format json prints JSON")
 }
 
@@ -460,19 +406,16 @@ fn against_an_old_version_marks_what_changes_with_a_count() {
 
 #[test]
 fn against_the_newest_version_is_refused_with_what_to_do() {
-    let run = charter(
-        &repo(),
-        &[
-            "report",
-            "--today",
-            TODAY,
-            "--out",
-            "-",
-            "--against",
-            "anthropic-usage@2025-09-15",
-            "examples",
-        ],
-    );
+    let run = in_repo(&[
+        "report",
+        "--today",
+        TODAY,
+        "--out",
+        "-",
+        "--against",
+        "anthropic-usage@2025-09-15",
+        "examples",
+    ]);
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr
@@ -532,7 +475,7 @@ use-cases:
 #[test]
 fn hostile_text_in_the_files_is_shown_as_text_never_as_markup() {
     let dir = hostile_workspace();
-    let html = report_html(&dir.0, &["."]);
+    let html = report_html(&dir.path, &["."]);
     let tags = tags(&html);
     let scripts = tags.iter().filter(|t| t.name == "script").count();
     assert_eq!(scripts, 2, "the page's own two inline scripts, no other");
@@ -568,7 +511,7 @@ fn hostile_text_in_the_files_is_shown_as_text_never_as_markup() {
         .unwrap();
     assert_eq!(unknown.attr("data-verdict"), Some("not-judged"));
 
-    let markdown = charter(&dir.0, &["report", "--today", TODAY, "--format", "markdown", "."]);
+    let markdown = charter(&dir.path, &["report", "--today", TODAY, "--format", "markdown", "."]);
     assert_eq!(markdown.code, Some(0));
     // Markdown shows code spans as text; outside them no `<` may open a tag.
     let outside_code: String = markdown.stdout.split('`').step_by(2).collect();
@@ -582,10 +525,7 @@ fn hostile_text_in_the_files_is_shown_as_text_never_as_markup() {
 
 #[test]
 fn markdown_lists_the_use_cases_that_need_attention_within_a_comment_s_size() {
-    let run = charter(
-        &repo(),
-        &["report", "--today", TODAY, "--format", "markdown", "examples"],
-    );
+    let run = in_repo(&["report", "--today", TODAY, "--format", "markdown", "examples"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let text = run.stdout;
     for id in [
@@ -612,7 +552,7 @@ fn markdown_lists_the_use_cases_that_need_attention_within_a_comment_s_size() {
         ));
     }
     dir.write("many.usecases.yaml", &manifest);
-    let run = charter(&dir.0, &["report", "--today", TODAY, "--format", "markdown", "."]);
+    let run = charter(&dir.path, &["report", "--today", TODAY, "--format", "markdown", "."]);
     assert_eq!(run.code, Some(0));
     assert!(
         run.stdout.len() < 65_536,
@@ -626,7 +566,7 @@ fn markdown_lists_the_use_cases_that_need_attention_within_a_comment_s_size() {
 #[test]
 fn the_report_is_not_a_gate_and_writes_where_it_is_told() {
     // The examples have errors, so `charter check` exits 1; the report is written and exits 0.
-    let run = charter(&repo(), &["report", "--today", TODAY, "--out", "-", "examples"]);
+    let run = in_repo(&["report", "--today", TODAY, "--out", "-", "examples"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout.starts_with("<!DOCTYPE html>"),
@@ -637,9 +577,9 @@ fn the_report_is_not_a_gate_and_writes_where_it_is_told() {
         "a.usecases.yaml",
         "manifest: a\nuse-cases:\n  - id: chat\n    categories: [general.assistant]\n",
     );
-    let run = charter(&dir.0, &["report", "--today", TODAY]);
+    let run = charter(&dir.path, &["report", "--today", TODAY]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let page = std::fs::read_to_string(dir.0.join("charter-report.html")).expect("the default file");
+    let page = std::fs::read_to_string(dir.path.join("charter-report.html")).expect("the default file");
     assert!(page.contains("data-use-case=\"chat\""));
     assert!(
         run.stderr.contains("charter-report.html"),
@@ -669,7 +609,7 @@ fn a_policy_that_cannot_be_resolved_still_shows_its_findings() {
         "broken.policy.yaml",
         "policy: broken\nversion: 2025-01-01\nextends: nowhere@2024-01-01\ncategories:\n  a: { summary: A. }\n",
     );
-    let html = report_html(&dir.0, &["."]);
+    let html = report_html(&dir.path, &["."]);
     let start = html
         .find("id=\"policy-broken@2025-01-01\"")
         .expect("a part for the broken policy");

@@ -2,40 +2,27 @@
 //! `tests/schemas/`), on the examples, every fixture, the usage-policy corpus and the bundled
 //! policies; and proof that the validator does reject what the schema forbids.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
 #[path = "support/sarif_schema.rs"]
 mod sarif_schema;
+mod support;
 
 use sarif_schema::{assert_valid, validator, violations};
+use support::{in_repo, repo};
 
 const TODAY: &str = "2026-01-01";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("in the repository")
-        .to_path_buf()
-}
-
 /// `charter check --format sarif PATH` in the repository: the log and the exit status.
 fn sarif(path: &str) -> (Value, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(["check", "--format", "sarif", "--today", TODAY, path])
-        .current_dir(repo())
-        .stdin(Stdio::null())
-        .output()
-        .expect("charter runs");
-    let code = out.status.code().expect("charter exits, not killed by a signal");
+    let run = in_repo(&["check", "--format", "sarif", "--today", TODAY, path]);
+    let code = run.code();
     assert!(
         code <= 1,
         "`charter check {path}` failed to run ({code}): {}",
-        String::from_utf8_lossy(&out.stderr)
+        run.stderr
     );
-    let log = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("SARIF of {path} is not JSON: {e}"));
+    let log = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("SARIF of {path} is not JSON: {e}"));
     (log, code)
 }
 

@@ -6,12 +6,12 @@
 //! The YAML files are turned into JSON the way a YAML editor does it before validating: the
 //! YAML 1.2 core schema, so a plain `true` is a boolean and a plain `3` a number.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
 use charter::model::keys;
 use charter::syntax::{Limits, NodeId, NodeKind, ScalarStyle, Tree, parse};
 use serde_json::{Map, Value, json};
+use support::{Run, in_repo, repo};
 
 /// The day every test judges as of, so that "newest in effect" does not move with the clock.
 const TODAY: &str = "2026-01-01";
@@ -20,40 +20,27 @@ const TODAY: &str = "2026-01-01";
 // Running the binary
 // ---------------------------------------------------------------------------------------------
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate lives in a folder of the repository")
-        .to_path_buf()
-}
-
 /// `charter schema --today TODAY ARGS` in the repository's root.
-fn charter_schema(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_charter"))
-        .arg("schema")
-        .args(["--today", TODAY])
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("the charter binary runs")
+fn charter_schema(args: &[&str]) -> Run {
+    let mut all = vec!["schema", "--today", TODAY];
+    all.extend_from_slice(args);
+    in_repo(&all)
 }
 
 /// The schema printed for `args`, after checking the run succeeded and printed one JSON value.
 fn schema(args: &[&str]) -> Value {
-    let out = charter_schema(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "charter schema {args:?} failed:\n{stderr}");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is one JSON document: {e}"))
+    let run = charter_schema(args);
+    assert_eq!(run.code, Some(0), "charter schema {args:?} failed:\n{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is one JSON document: {e}"))
 }
 
 /// Runs `args`, expecting exit status 2; returns stderr.
 fn usage_error(args: &[&str]) -> String {
-    let out = charter_schema(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "exit status of {args:?}; stderr:\n{stderr}");
-    assert!(out.stdout.is_empty(), "no schema is printed on an error");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
+    let run = charter_schema(args);
+    assert_eq!(run.code, Some(2), "exit status of {args:?}; stderr:\n{}", run.stderr);
+    assert!(run.stdout.is_empty(), "no schema is printed on an error");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.stderr
 }
 
 // ---------------------------------------------------------------------------------------------

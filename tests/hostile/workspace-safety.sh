@@ -20,12 +20,9 @@ here="$repo/tests/hostile"
 source "$repo/tests/editors/debian.sh"
 command -v strace >/dev/null || debian_install workspace-safety strace
 
-if [ -n "${CHARTER:-}" ]; then
-  charter=$CHARTER
-else
-  (cd "$repo" && cargo build --quiet --bin charter)
-  charter="${CARGO_TARGET_DIR:-$repo/target}/debug/charter"
-fi
+# shellcheck source=../lib/charter.sh
+source "$repo/tests/lib/charter.sh"
+charter="$(charter_binary "$repo")"
 
 work=$(mktemp -d /tmp/charter-workspace-safety.XXXXXX) # not under $TMPDIR: `nobody` must reach it
 trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT

@@ -34,18 +34,9 @@ contains() {
   return 1
 }
 
-# `charter_binary ROOT`: the charter to test, $CHARTER if set, else ROOT's debug build (built
-# first, quietly).
-charter_binary() {
-  if [ -n "${CHARTER:-}" ]; then
-    echo "$CHARTER"
-    return
-  fi
-  local target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$1/$target" ;; esac
-  (cd "$1" && cargo build --quiet --bin charter) >&2
-  echo "$target/debug/charter"
-}
+# `charter_binary ROOT`: the charter to test (tests/lib/charter.sh).
+# shellcheck source=../lib/charter.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/charter.sh"
 
 finish() {
   echo "$label: $passed passed, $failed failed"

@@ -5,8 +5,8 @@
 #   tests/report/run.sh           # from anywhere; exits 0 when every check passed
 #   tests/report/run.sh --scale   # instead: the benchmark of a 10,000-use-case report (scale.js)
 #
-# 1. Installs what is missing: Debian's chromium (apt); and, cached under
-#    ${CHARTER_CI_CACHE:-~/.cache/charter-ci}, the npm packages of package-lock.json
+# 1. Installs what is missing (tests/lib/browser.sh): Debian's chromium (apt); and, cached under
+#    ${CHARTER_CI_CACHE:-~/.cache/charter-ci}, the npm packages of tests/lib/package-lock.json
 #    (playwright-core, axe-core, and yaml, which test.js reads the manifests with).
 # 2. Builds target/debug/charter (`cargo build`), unless CHARTER names a binary to use.
 # 3. Writes three reports into a scratch folder, from the repository root: `charter report
@@ -24,7 +24,6 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cache="${CHARTER_CI_CACHE:-$HOME/.cache/charter-ci}"
 artifacts="$here/artifacts"
 mode=test
 case "${1:-}" in
@@ -37,37 +36,17 @@ started=$SECONDS
 say() { echo "report: $*"; }
 
 # --- 1. install ---------------------------------------------------------------------------------
-# shellcheck source=../editors/debian.sh
-source "$root/tests/editors/debian.sh"
-debian_install report chromium
-
-# The npm packages, exactly as package-lock.json pins them, in a cache folder named by the
-# lock's hash: a change of version installs afresh, and nothing is added to the repository.
-lock_hash="$(sha256sum "$here/package-lock.json" | cut -c1-12)"
-deps="$cache/report-test-$lock_hash"
-if [ ! -f "$deps/.installed" ]; then
-  t=$SECONDS
-  say "installing playwright-core, axe-core and yaml from npm into $deps"
-  rm -rf "$deps"
-  mkdir -p "$deps"
-  cp "$here/package.json" "$here/package-lock.json" "$deps/"
-  (cd "$deps" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  touch "$deps/.installed"
-  say "npm ci took $((SECONDS - t)) s"
-fi
-export NODE_PATH="$deps/node_modules"
+# shellcheck source=../lib/browser.sh
+source "$root/tests/lib/browser.sh"
+# shellcheck source=../lib/charter.sh
+source "$root/tests/lib/charter.sh"
+browser_install report
+export NODE_PATH="$browser_node_path"
 installed=$SECONDS
 say "node $(node --version), $(chromium --version 2>/dev/null || echo 'chromium: not found')"
 
 # --- 2. build -----------------------------------------------------------------------------------
-if [ -n "${CHARTER:-}" ]; then
-  charter="$CHARTER"
-else
-  target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$root/$target" ;; esac
-  charter="$target/debug/charter"
-  (cd "$root" && cargo build --quiet --bin charter)
-fi
+charter="$(charter_binary "$root")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # A copy of the binary, so a concurrent `cargo build` cannot swap it mid-test.

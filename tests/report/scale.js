@@ -6,22 +6,19 @@
 // timed with requestAnimationFrame while the mouse wheel scrolls.
 //
 //   REPORT     the HTML file
-//   NODE_PATH  the node_modules of package-lock.json (playwright-core)
+//   NODE_PATH  the node_modules of tests/lib/package-lock.json (playwright-core)
 'use strict';
 
 const fs = require('fs');
 const os = require('os');
 const { chromium } = require('playwright-core');
+const { chromiumOptions } = require('../lib/browser.js');
 
 const report = process.env.REPORT;
 const ms = (x) => `${Math.round(x)} ms`;
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await chromium.launch(chromiumOptions());
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = [];

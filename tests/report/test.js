@@ -6,7 +6,7 @@
 // off), and hostile text.
 // Started by run.sh, which sets the environment below.
 //
-//   NODE_PATH   the node_modules of package-lock.json (playwright-core, axe-core, yaml)
+//   NODE_PATH   the node_modules of tests/lib/package-lock.json (playwright-core, axe-core, yaml)
 //   CHARTER     the charter binary that wrote the reports (the expected values come from it:
 //               `charter explain`, `check`, `diff`)
 //   ROOT        the repository, which `charter report` ran in (paths in the page are relative to it)
@@ -17,12 +17,8 @@
 
 const fs = require('fs');
 const path = require('path');
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 const { chromium } = require('playwright-core');
+const { env, chromiumOptions, checks } = require('../lib/browser.js');
 const { expectedReport, disagreementsWithCheck, changes } = require('./expected.js');
 
 const charter = env('CHARTER');
@@ -37,17 +33,7 @@ const OLD = 'anthropic-usage@2024-06-06';
 // Every attribute of the bundled policy at its default (policies/anthropic-usage/2025-09-15.policy.yaml).
 const DEFAULTS = { audience: 'consumer', agentic: 'false', consent: 'none', chatbot: 'false', minors: 'false' };
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL ${name}${detail === undefined ? '' : `\n     ${String(detail).replace(/\n/g, '\n     ')}`}`);
-  }
-}
+const { check, run } = checks('report');
 const show = (x) => JSON.stringify(x);
 const consoleLog = [];
 
@@ -562,11 +548,7 @@ async function main() {
     problems.join('\n'),
   );
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromium.launch(chromiumOptions());
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     console.log(`     ${browser.version()}`);
@@ -604,12 +586,4 @@ async function main() {
   }
 }
 
-main()
-  .catch((e) => {
-    failed += 1;
-    console.log(`FAIL the test stopped: ${e.stack || e}`);
-  })
-  .finally(() => {
-    console.log(`report: ${passed} passed, ${failed} failed`);
-    process.exitCode = failed ? 1 : 0;
-  });
+run(main);

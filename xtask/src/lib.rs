@@ -8,6 +8,7 @@
 
 pub mod bundled;
 pub mod examples;
+pub mod layout;
 pub mod links;
 pub mod markdown;
 
@@ -239,4 +240,25 @@ pub fn stale(root: &Path) -> Result<Vec<String>, String> {
         .filter(|(path, content)| std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(content.as_str()))
         .map(|(path, _)| path)
         .collect())
+}
+
+/// Puts the YAML files the docs show in the canonical layout ([`layout`]), then writes the
+/// generated parts, whose output quotes their lines; returns the paths written.
+pub fn format_docs(root: &Path) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for path in layout::markdown_files(root) {
+        let full = root.join(&path);
+        let text = std::fs::read_to_string(&full).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let formatted = layout::format_page(&text).map_err(|e| format!("{path}: {e}"))?;
+        if formatted != text {
+            std::fs::write(&full, formatted).map_err(|e| format!("cannot write {path}: {e}"))?;
+            written.push(path);
+        }
+    }
+    for path in write(root)? {
+        if !written.contains(&path) {
+            written.push(path);
+        }
+    }
+    Ok(written)
 }

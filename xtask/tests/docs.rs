@@ -282,3 +282,25 @@ fn the_command_line_reference_quotes_every_subcommand() {
         );
     }
 }
+
+/// Every whole policy or manifest the docs show (a YAML block with `manifest`, or `policy` and
+/// `version`, at its top) is in the layout `charter fmt` writes, so a reader who copies it gets
+/// a formatted file.
+#[test]
+fn every_policy_and_manifest_the_docs_show_is_formatted() {
+    let mut failures = Vec::new();
+    for path in xtask::layout::markdown_files(&root()) {
+        let page = read(&path);
+        match xtask::layout::unformatted(&page) {
+            Ok(blocks) => failures.extend(blocks.iter().map(|b| b.diff(&format!("{path}:{}", b.line)))),
+            Err(e) => failures.push(format!("{path}: {e}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "these YAML blocks are not in the layout of `charter fmt`; run `{}` (or format each by \
+         hand as the diff shows):\n{}",
+        xtask::layout::COMMAND,
+        failures.join("\n")
+    );
+}

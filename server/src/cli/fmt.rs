@@ -224,8 +224,9 @@ fn kind_of(text: &str) -> FileKind {
 /// Lines of context around each change in the diff.
 const CONTEXT: usize = 3;
 
-/// `old` → `new` as a unified diff (`diff -u`, `git apply` read it).
-fn unified_diff(path: &str, old: &str, new: &str, out: &mut dyn Write) -> std::io::Result<()> {
+/// `old` → `new` as a unified diff (`diff -u`, `git apply` read it). Public for the docs' check
+/// that their YAML is formatted (`xtask`), which shows the same diff.
+pub fn unified_diff(path: &str, old: &str, new: &str, out: &mut dyn Write) -> std::io::Result<()> {
     let (a, b) = (lines(old), lines(new));
     let hunks = line_diff(&a, &b);
     if hunks.is_empty() {

@@ -7,7 +7,7 @@ mod completions;
 mod diff;
 mod explain;
 pub mod explain_code;
-mod fmt;
+pub mod fmt;
 mod load;
 mod man;
 mod policy;

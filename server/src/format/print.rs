@@ -19,7 +19,45 @@ pub(super) fn print(text: &str, tree: &Tree, comments: &Comments, kind: FileKind
         out: String::with_capacity(text.len() + text.len() / 8),
     };
     p.document(Shape::Root(kind));
-    p.out
+    if text.contains(COMMENT_MARK) {
+        p.out.replace(COMMENT_MARK, "  ")
+    } else {
+        align_comments(&p.out)
+    }
+}
+
+/// Where a trailing comment starts in the printed text, until [`align_comments`] replaces it
+/// with spaces. YAML text cannot hold a NUL; a text that does anyway gets two spaces instead.
+const COMMENT_MARK: char = '\0';
+
+/// Trailing comments on consecutive lines start in one column, two spaces after the widest
+/// content among those lines (as taplo aligns them), so that an annotated block reads as a
+/// table; a comment alone gets two spaces. Widths are display columns, for CJK text.
+fn align_comments(out: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let lines: Vec<&str> = out.split_inclusive('\n').collect();
+    let mut aligned = String::with_capacity(out.len() + out.len() / 16);
+    let mut i = 0;
+    while i < lines.len() {
+        let run = lines[i..].iter().take_while(|l| l.contains(COMMENT_MARK)).count();
+        if run == 0 {
+            aligned.push_str(lines[i]);
+            i += 1;
+            continue;
+        }
+        let split: Vec<(&str, &str)> = lines[i..i + run]
+            .iter()
+            .map(|l| l.split_once(COMMENT_MARK).expect("a marked line"))
+            .collect();
+        let column = split.iter().map(|(code, _)| code.width()).max().unwrap_or(0) + 2;
+        for (code, comment) in split {
+            aligned.push_str(code);
+            aligned.extend(std::iter::repeat_n(' ', column - code.width()));
+            aligned.push_str(comment);
+        }
+        i += run;
+    }
+    aligned
 }
 
 struct Printer<'a> {
@@ -102,10 +140,11 @@ impl Printer<'_> {
         ordered(self.tree, entries, shape, keep_first)
     }
 
-    /// `  # comment` after a line's content, if `node` has one.
+    /// `  # comment` after a line's content, if `node` has one (aligned with its neighbours'
+    /// at the end).
     fn trail(&mut self, node: NodeId) {
         if let Some(c) = self.comments.trailing.get(&node) {
-            self.out.push_str("  ");
+            self.out.push(COMMENT_MARK);
             self.out.push_str(c);
         }
     }

