@@ -229,6 +229,8 @@ fn randomly_edited_files_format_safely() {
 fn range_formatting_over_random_ranges_keeps_the_meaning() {
     let mut rng = charter::testing::Rng(0x7777_1234);
     let mut checked = 0;
+    // Ranges that got no edit, some of the edits, all of them.
+    let mut outcomes = [0; 3];
     for (name, text, kind) in corpus() {
         let Ok(formatted) = format(&text, kind) else { continue };
         if formatted == text {
@@ -238,11 +240,28 @@ fn range_formatting_over_random_ranges_keeps_the_meaning() {
             let (a, b) = (lines(t), lines(&formatted));
             line_diff(&a, &b).iter().map(|h| h.old.len() + h.new.len()).sum()
         };
-        for _ in 0..3 {
-            let mut ends = [rng.below(text.len() + 1), rng.below(text.len() + 1)];
+        for round in 0..4 {
+            // A span anywhere, or one line (what a selection in an editor mostly is).
+            let boundary = |at: usize| (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            let mut ends = [rng.below(text.len() + 1), rng.below(text.len() + 1)].map(boundary);
+            if round > 0 {
+                let line_start = text[..ends[0]].rfind('\n').map_or(0, |i| i + 1);
+                ends = [
+                    line_start,
+                    text[ends[0]..].find('\n').map_or(text.len(), |i| ends[0] + i),
+                ];
+            }
             ends.sort_unstable();
-            let [start, end] = ends.map(|at| (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap());
+            let [start, end] = ends;
             let edits = formatting(&text, kind, Some(TextRange::new(start, end))).unwrap();
+            let all = formatting(&text, kind, None).unwrap().len();
+            outcomes[if edits.is_empty() {
+                0
+            } else if edits.len() < all {
+                1
+            } else {
+                2
+            }] += 1;
             let mut applied = text.clone();
             for e in edits.iter().rev() {
                 applied.replace_range(e.range.start..e.range.end, &e.new_text);
@@ -256,6 +275,7 @@ fn range_formatting_over_random_ranges_keeps_the_meaning() {
             checked += 1;
         }
     }
+    eprintln!("{checked} ranges: {outcomes:?} got no edit, some, all");
     assert!(checked > 300, "only {checked} ranges checked");
 }
 
