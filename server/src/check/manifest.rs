@@ -142,7 +142,7 @@ pub fn resolve_use_case(
     for (key, value) in &uc.attributes {
         let Some(a) = model.attributes.iter().position(|a| a.name == key.value) else {
             sound = false;
-            emit(unknown_key(policy, key, &uc.id.value));
+            emit(unknown_key(policy, key, uc));
             continue;
         };
         let attribute = &model.attributes[a];
@@ -181,17 +181,30 @@ pub fn resolve_use_case(
     })
 }
 
-fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &str) -> Diagnostic {
+fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, uc: &UseCaseDecl) -> Diagnostic {
     let model = &policy.analysis.model;
+    let use_case = &uc.id.value;
+    // A key the use case already has is no correction: the fix would write it twice.
+    let present = |k: &&str| uc.fields.contains(k) || uc.attributes.iter().any(|(a, _)| a.value == *k);
     let candidates = keys::USE_CASE
         .iter()
         .map(|(k, _)| *k)
-        .chain(model.attributes.iter().map(|a| a.name.as_str()));
+        .chain(model.attributes.iter().map(|a| a.name.as_str()))
+        .filter(|k| !present(k));
     let near = suggest(&key.value, candidates);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
-    let hint = match near {
-        Some(n) => format!("did you mean `{}`?", n.name),
-        None => format!("its attributes are: {}", attributes.join(", ")),
+    let taken = || {
+        let present = uc
+            .fields
+            .iter()
+            .copied()
+            .chain(uc.attributes.iter().map(|(a, _)| a.value.as_str()));
+        suggest(&key.value, present.filter(|k| *k != key.value))
+    };
+    let hint = match (near, taken()) {
+        (Some(n), _) => format!("did you mean `{}`?", n.name),
+        (None, Some(t)) => format!("`{}` is already there: keep one of the two", t.name),
+        (None, None) => format!("its attributes are: {}", attributes.join(", ")),
     };
     let d = Diagnostic::new(
         Code::UnknownKey,
@@ -274,6 +287,30 @@ pub fn expectation(uc: &UseCaseDecl) -> Option<(TextRange, Expected)> {
         (None, Some((key, _))) => Some((*key, Expected::Allowed)),
         (None, None) => None,
     }
+}
+
+/// Whether a verdict (allowed or not, and the safeguards it owes) meets a use case's `expect`
+/// and `expect-owes`; `None` without them. The one test of "holds" that `charter diff` and
+/// `charter report` share with the check, which reports `unexpected-verdict` where it fails.
+pub fn meets_expectation(uc: &UseCaseDecl, allowed: bool, owed: &[&str]) -> Option<bool> {
+    let (_, expected) = expectation(uc)?;
+    if allowed != (expected == Expected::Allowed) {
+        return Some(false);
+    }
+    let Some((_, list)) = uc.expect_owes.as_ref() else {
+        return Some(true);
+    };
+    let mut listed: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+    if !allowed {
+        // A prohibited use case owes nothing: only an empty list holds.
+        return Some(listed.is_empty());
+    }
+    listed.sort_unstable();
+    listed.dedup();
+    let mut owed = owed.to_vec();
+    owed.sort_unstable();
+    owed.dedup();
+    Some(listed == owed)
 }
 
 /// `unexpected-verdict` when the verdict is not the expected one: what decides instead.
@@ -573,9 +610,18 @@ fn newer_version<'c>(cx: &'c Context, doc: &ManifestDoc) -> Option<Newer<'c>> {
     })
 }
 
+/// The manifest's `policy:` reference when `superseded-policy` is reported on it: the check's
+/// own decision, for editors that mark the reference deprecated.
+pub fn superseded_reference(cx: &Context, file: FileId) -> Option<TextRange> {
+    let doc = cx.ws.file(file).manifest()?;
+    governing(cx, doc, &mut Vec::new())?;
+    newer_version(cx, doc)?;
+    Some(doc.policy.as_ref()?.range)
+}
+
 /// The newer version in effect today (its date and file) that supersedes the version a
 /// reference pins; `None` for a bare id, which already means the newest.
-pub fn superseded_by(cx: &Context, reference: &PolicyRef) -> Option<(crate::model::Date, FileId)> {
+fn superseded_by(cx: &Context, reference: &PolicyRef) -> Option<(crate::model::Date, FileId)> {
     let pinned = reference.version?;
     let (newest, file) = cx.registry.newest_in_effect(&reference.id, cx.today)?;
     (newest > pinned).then_some((newest, file))
