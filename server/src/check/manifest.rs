@@ -236,38 +236,29 @@ fn judge_use_case(
     out: &mut Vec<Diagnostic>,
 ) {
     let verdicts = verdicts(describe.policy, resolved);
-    let expected = expectation(uc);
-    if let Some((_, expected)) = expected {
-        let allowed = verdicts.iter().all(CategoryVerdict::is_allowed);
-        if allowed != (expected == Expected::Allowed) {
-            out.push(unexpected_verdict(describe, uc, resolved, &verdicts, expected));
-            return;
-        }
-        if expected == Expected::Prohibited {
-            // The verdict test passes; a prohibited use case owes nothing, so a non-empty
-            // `expect-owes` beside it is an expectation that can never hold.
-            out.extend(owes_beside_prohibited(describe, uc));
-            return;
-        }
-    } else {
-        for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
-            if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
-                out.push(d);
-            }
-        }
-    }
+    let allowed = verdicts.iter().all(CategoryVerdict::is_allowed);
     let owed = owed_by_all(&verdicts);
     let safeguards = &describe.policy.analysis.model.safeguards;
-    if let Some((key, list)) = &uc.expect_owes {
-        // A test of what the policy requires, not a deployment: the owed safeguards are
-        // compared with the list, and none is reported as missing.
-        let expect_owes: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
-        // An unknown id was reported as `unknown-safeguard`; the comparison waits for its fix.
-        let known = expect_owes.iter().all(|e| safeguards.iter().any(|s| s == e));
-        if known && let Some(d) = unexpected_owed(describe, uc, *key, &expect_owes, &owed) {
-            out.push(d);
+    let owed_names: Vec<&str> = owed.iter().map(|(s, _)| safeguards[*s as usize].as_str()).collect();
+    match (expectation(uc), meets_expectation(uc, allowed, &owed_names)) {
+        // A test that holds says nothing; one of what the policy requires (`expect-owes`) or of
+        // a prohibition is not a deployment, so no safeguard is reported missing either.
+        (Some((_, expected)), Some(true)) => {
+            if uc.expect_owes.is_some() || expected == Expected::Prohibited {
+                return;
+            }
         }
-        return;
+        (Some((_, expected)), _) => {
+            out.extend(unexpected(describe, uc, resolved, &verdicts, expected, allowed, &owed));
+            return;
+        }
+        (None, _) => {
+            for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
+                if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
+                    out.push(d);
+                }
+            }
+        }
     }
     let declared = uc.declared_safeguards();
     let missing: Vec<(u32, Vec<RuleRef>)> = owed
@@ -277,6 +268,31 @@ fn judge_use_case(
     if !missing.is_empty() {
         out.push(missing_safeguards(describe, uc, resolved, &missing, text));
     }
+}
+
+/// `unexpected-verdict` for a test that does not hold ([`meets_expectation`]): the verdict is
+/// not the expected one, or a prohibition is expected to owe something, or the owed safeguards
+/// differ from `expect-owes` (not while an id there is unknown: `unknown-safeguard` says so).
+fn unexpected(
+    describe: &Describe,
+    uc: &UseCaseDecl,
+    resolved: &ResolvedUseCase,
+    verdicts: &[CategoryVerdict],
+    expected: Expected,
+    allowed: bool,
+    owed: &[(u32, Vec<RuleRef>)],
+) -> Option<Diagnostic> {
+    if allowed != (expected == Expected::Allowed) {
+        return Some(unexpected_verdict(describe, uc, resolved, verdicts, expected));
+    }
+    if expected == Expected::Prohibited {
+        return owes_beside_prohibited(describe, uc);
+    }
+    let (key, list) = uc.expect_owes.as_ref()?;
+    let expect_owes: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+    let safeguards = &describe.policy.analysis.model.safeguards;
+    let known = expect_owes.iter().all(|e| safeguards.iter().any(|s| s == e));
+    known.then(|| unexpected_owed(describe, uc, *key, &expect_owes, owed))?
 }
 
 /// What a use case expects of its verdict, with the range a failure is reported at: its
