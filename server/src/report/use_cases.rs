@@ -195,7 +195,7 @@ fn expectation_text(uc: &UseCaseDecl, allowed: bool, owed: &[OwedSafeguard]) -> 
     let holds = meets_expectation(uc, allowed, &names)?;
     let mut text = format!("expects {}", expected.as_str());
     if let Some((_, list)) = &uc.expect_owes {
-        let listed: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+        let listed: Vec<String> = list.value.iter().map(|s| format!("`{}`", s.value)).collect();
         text.push_str(&match listed.is_empty() {
             true => String::from(" owing nothing"),
             false => format!(" owing {}", listed.join(", ")),
