@@ -184,24 +184,16 @@ pub fn resolve_use_case(
 fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, uc: &UseCaseDecl) -> Diagnostic {
     let model = &policy.analysis.model;
     let use_case = &uc.id.value;
-    // A key the use case already has is no correction: the fix would write it twice.
-    let present = |k: &&str| uc.fields.contains(k) || uc.attributes.iter().any(|(a, _)| a.value == *k);
-    let candidates = keys::USE_CASE
+    let valid = keys::USE_CASE
         .iter()
         .map(|(k, _)| *k)
-        .chain(model.attributes.iter().map(|a| a.name.as_str()))
-        .filter(|k| !present(k));
-    let near = suggest(&key.value, candidates);
+        .chain(model.attributes.iter().map(|a| a.name.as_str()));
+    // A key the use case already has is no correction: the fix would write it twice.
+    let present = |k: &&str| uc.fields.contains(k) || uc.attributes.iter().any(|(a, _)| a.value == *k);
+    let (taken, absent): (Vec<&str>, Vec<&str>) = valid.partition(present);
+    let near = suggest(&key.value, absent);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
-    let taken = || {
-        let present = uc
-            .fields
-            .iter()
-            .copied()
-            .chain(uc.attributes.iter().map(|(a, _)| a.value.as_str()));
-        suggest(&key.value, present.filter(|k| *k != key.value))
-    };
-    let hint = match (near, taken()) {
+    let hint = match (near, suggest(&key.value, taken)) {
         (Some(n), _) => format!("did you mean `{}`?", n.name),
         (None, Some(t)) => format!("`{}` is already there: keep one of the two", t.name),
         (None, None) => format!("its attributes are: {}", attributes.join(", ")),
