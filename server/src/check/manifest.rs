@@ -7,7 +7,7 @@ use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest, unsafe_when_shared};
 use crate::model::{Expected, ManifestDoc, PolicyRef, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
@@ -139,10 +139,11 @@ pub fn resolve_use_case(
     }
     let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
     let mut stated = vec![false; values.len()];
+    let mut unknown_keys = Vec::new();
     for (key, value) in &uc.attributes {
         let Some(a) = model.attributes.iter().position(|a| a.name == key.value) else {
             sound = false;
-            emit(unknown_key(policy, key, uc));
+            unknown_keys.push(unknown_key(policy, key, uc));
             continue;
         };
         let attribute = &model.attributes[a];
@@ -162,6 +163,8 @@ pub fn resolve_use_case(
             }
         }
     }
+    unsafe_when_shared(&mut unknown_keys);
+    unknown_keys.into_iter().for_each(&mut emit);
     let expect_owes = uc.expect_owes.iter().flat_map(|(_, s)| &s.value);
     for s in uc.safeguards.iter().flat_map(|s| &s.value).chain(expect_owes) {
         if !model.safeguards.iter().any(|known| *known == s.value) {

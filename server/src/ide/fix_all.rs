@@ -161,4 +161,17 @@ mod tests {
         let (_, text) = fixed_manifest("    categories: [support.faq]\n    regoin: us\n");
         assert!(text.contains("    region: us\n"), "{text}");
     }
+
+    #[test]
+    fn two_typos_of_one_key_are_left_for_the_author() {
+        let (diagnostics, text) = fixed_manifest("    categories: [support.faq]\n    regoin: us\n    rgion: eu\n");
+        let typos: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == Code::UnknownKey).collect();
+        assert_eq!(typos.len(), 2);
+        // Each keeps its quick fix, but fix-all applying both would write `region` twice.
+        assert!(
+            typos.iter().all(|d| d.fixes.len() == 1 && !d.fixes[0].safe),
+            "{typos:?}"
+        );
+        assert!(text.contains("regoin: us") && text.contains("rgion: eu"), "{text}");
+    }
 }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, Suggestion, suggest};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, Suggestion, suggest, unsafe_when_shared};
 use crate::model::keys::{Keys, names};
 use crate::model::{Date, PolicyRef, Spanned, is_valid_category_id, is_valid_id};
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
@@ -367,6 +367,7 @@ impl<'a> Lowerer<'a> {
         };
         let distinct = self.distinct_keys(entries, owner);
         let present: Vec<&str> = distinct.iter().map(|(key, _)| key.value.as_str()).collect();
+        let first = self.diags.len();
         for (key, entry) in &distinct {
             if let Some(&(known, _)) = keys.iter().find(|(k, _)| *k == key.value) {
                 fields.known.push((known, *entry));
@@ -376,6 +377,7 @@ impl<'a> Lowerer<'a> {
                 self.unknown_key(key, owner, &names(keys), &present);
             }
         }
+        unsafe_when_shared(&mut self.diags[first..]);
         fields
     }
 

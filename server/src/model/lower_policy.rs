@@ -598,6 +598,16 @@ rules:
     }
 
     #[test]
+    fn two_typos_of_one_key_are_not_safe_to_fix_together() {
+        let src =
+            with_header("categories:\n  cyber:\n    sumary: Attacks.\n    summry: Again.\n  web:\n    sumary: Web.\n");
+        let (_, diags) = lower(&src);
+        let safe: Vec<(&str, bool)> = diags.iter().map(|d| (covered(&src, d), d.fixes[0].safe)).collect();
+        // Within `cyber` both would become `summary`; `web`'s lone typo is another map.
+        assert_eq!(safe, [("sumary", false), ("summry", false), ("sumary", true)]);
+    }
+
+    #[test]
     fn unknown_key_without_a_near_one_lists_the_valid_keys() {
         let src = with_header("colour: blue\n");
         let (_, diags) = lower(&src);
