@@ -251,6 +251,21 @@ impl Diagnostic {
     }
 }
 
+/// Marks unsafe the key corrections among `diagnostics` (one map's `unknown-key`s) that name the
+/// same key: fix-all applying both would write that key twice. The quick fixes stay.
+pub fn unsafe_when_shared(diagnostics: &mut [Diagnostic]) {
+    let correction = |d: &Diagnostic| match d.fixes.as_slice() {
+        [fix] if fix.safe => fix.edits.first().map(|e| e.new_text.clone()),
+        _ => None,
+    };
+    let names: Vec<Option<String>> = diagnostics.iter().map(correction).collect();
+    for (d, name) in diagnostics.iter_mut().zip(&names) {
+        if name.is_some() && names.iter().filter(|n| *n == name).count() > 1 {
+            d.fixes[0].safe = false;
+        }
+    }
+}
+
 /// The nearest candidate to `name`, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     suggest(name, candidates).map(|s| s.name)

@@ -2008,6 +2008,39 @@ fn a_client_that_pulls_diagnostics_gets_reports_and_no_publications() {
 }
 
 #[test]
+fn a_client_that_pulls_but_cannot_be_asked_to_pull_again_gets_diagnostics_pushed() {
+    let ws = TempDir::new("pull-no-refresh");
+    ws.write("acme.policy.yaml", ACME_POLICY);
+    let (policy, bot) = (ws.uri("acme.policy.yaml"), ws.uri("acme-bot.usecases.yaml"));
+    let options = Options {
+        capabilities: Some(json!({ "textDocument": { "diagnostic": {} } })),
+        ..workspace_client(&ws)
+    };
+    let server = Server::start(&options);
+    assert_eq!(
+        server.initialize_result["capabilities"]["diagnosticProvider"],
+        Value::Null,
+        "pulling is not offered without refreshSupport"
+    );
+    server.wait_indexed();
+    server.open(&bot, ACME_BOT);
+    let before = server.publish_where(&bot, "missing-safeguard", |p| !diagnostics(p).is_empty());
+    assert_eq!(briefs(&before), vec![d("missing-safeguard", ERROR, [3, 8, 3, 17])]);
+    // The policy changes on disk: the open manifest's problems are pushed again, not left stale.
+    ws.write(
+        "acme.policy.yaml",
+        &ACME_POLICY.replace("[cyber.defense]", "[cyber.malware]"),
+    );
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": policy, "type": 2 }] }),
+    );
+    let after = server.publish_where(&bot, "no missing-safeguard", |p| diagnostics(p).is_empty());
+    assert_eq!(after["version"], 1, "the manifest itself did not change");
+    server.finish();
+}
+
+#[test]
 fn fix_all_corrects_every_typo_of_a_file_in_one_edit_and_nothing_else() {
     let text = "\
 manifest: typos
@@ -2067,6 +2100,43 @@ use-cases:
         quick.as_array().unwrap().iter().all(|a| a["kind"] == "quickfix"),
         "{quick:#}"
     );
+    server.finish();
+}
+
+#[test]
+fn fix_all_never_turns_a_typo_into_a_key_the_use_case_already_has() {
+    let text = "\
+manifest: typos
+policy: anthropic-usage@2025-09-15
+use-cases:
+  - id: legal-help
+    categories: [high-risk.legl]
+    audience: consumer
+    audiance: business
+";
+    let ws = TempDir::new("fix-all-duplicate");
+    let uri = ws.uri("typos.usecases.yaml");
+    let server = Server::start(&Options::default());
+    server.open(&uri, text);
+    server.publish_version(&uri, 1);
+    let ask = |only: &str, range: Value| {
+        let context = json!({ "diagnostics": [], "only": [only] });
+        let params = json!({ "textDocument": { "uri": uri }, "range": range, "context": context });
+        server.ok("textDocument/codeAction", params)
+    };
+    let actions = ask("source.fixAll", range(0, 0, 0, 0));
+    let [action] = actions.as_array().unwrap().as_slice() else {
+        panic!("one fix-all action: {actions:#}")
+    };
+    assert_eq!(
+        action["title"],
+        "Fix all safe problems: `high-risk.legl` → `high-risk.legal`"
+    );
+    let edits = action["edit"]["changes"][&uri].as_array().unwrap().clone();
+    assert_eq!(apply_edits(text, &edits, false), text.replace("legl", "legal"));
+    // No quick fix on `audiance` either: `audience` is already there.
+    let quick = ask("quickfix", range(6, 4, 6, 12));
+    assert_eq!(quick, json!([]), "{quick:#}");
     server.finish();
 }
 

@@ -563,6 +563,60 @@ fn markdown_lists_the_use_cases_that_need_attention_within_a_comment_s_size() {
     assert!(run.stdout.contains("… and 350 more"), "{}", run.stdout);
 }
 
+/// Tests of the bundled policy: two that `check` fails, one that holds.
+const TESTS: &str = "\
+manifest: tests
+policy: anthropic-usage@2025-09-15
+use-cases:
+  - id: assistant-is-prohibited
+    categories: [general.assistant]
+    expect: prohibited
+  - id: malware-owes-disclosure
+    categories: [cyber.malware]
+    expect: prohibited
+    expect-owes: [ai-disclosure]
+  - id: assistant-is-allowed
+    categories: [general.assistant]
+    expect: allowed
+";
+
+#[test]
+fn a_test_that_check_fails_needs_attention_whatever_its_verdict() {
+    let dir = TempDir::new("tests");
+    dir.write("tests.usecases.yaml", TESTS);
+    let failing = ["assistant-is-prohibited", "malware-owes-disclosure"];
+    let run = charter(&dir.0, &["check", "--today", TODAY, "--format", "json", "."]);
+    let diagnostics: Vec<Value> = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(use_cases_with(&diagnostics, "unexpected-verdict"), failing);
+
+    let run = charter(&dir.0, &["report", "--today", TODAY, "--format", "markdown", "."]);
+    let text = run.stdout;
+    assert!(!text.contains("No use case needs attention"), "{text}");
+    for id in failing {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("`{id}`")))
+            .unwrap_or_else(|| panic!("{id}: {text}"));
+        assert!(line.contains("does not hold"), "{line}");
+    }
+    assert!(
+        !text.contains("`assistant-is-allowed`"),
+        "a test that holds is left out: {text}"
+    );
+
+    let html = report_html(&dir.0, &["."]);
+    let tags = tags(&html);
+    let mut marked: Vec<&str> = use_cases(&tags)
+        .into_iter()
+        .filter(|t| t.attr("data-attention") == Some("true"))
+        .map(|t| t.attr("data-use-case").unwrap())
+        .collect();
+    marked.sort();
+    assert_eq!(marked, failing);
+    let holds = html.matches(": holds").count();
+    assert_eq!((holds, html.matches(": does not hold").count()), (1, 2), "{html}");
+}
+
 #[test]
 fn the_report_is_not_a_gate_and_writes_where_it_is_told() {
     // The examples have errors, so `charter check` exits 1; the report is written and exits 0.

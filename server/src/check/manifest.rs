@@ -7,7 +7,7 @@ use super::cache::{Change, CheckCache, Judged};
 use super::describe::Describe;
 use crate::analysis::{CatId, CategoryVerdict, Decider, Outcome, RuleRef, Verdict, owed_by_all};
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, suggest, unsafe_when_shared};
 use crate::model::{Expected, ManifestDoc, PolicyRef, Spanned, UseCaseDecl, keys};
 use crate::resolve::{ResolvedPolicy, unknown_reference};
 use crate::text::TextRange;
@@ -139,10 +139,11 @@ pub fn resolve_use_case(
     }
     let mut values: Vec<u32> = model.attributes.iter().map(|a| a.default).collect();
     let mut stated = vec![false; values.len()];
+    let mut unknown_keys = Vec::new();
     for (key, value) in &uc.attributes {
         let Some(a) = model.attributes.iter().position(|a| a.name == key.value) else {
             sound = false;
-            emit(unknown_key(policy, key, &uc.id.value));
+            unknown_keys.push(unknown_key(policy, key, uc));
             continue;
         };
         let attribute = &model.attributes[a];
@@ -162,6 +163,8 @@ pub fn resolve_use_case(
             }
         }
     }
+    unsafe_when_shared(&mut unknown_keys);
+    unknown_keys.into_iter().for_each(&mut emit);
     let expect_owes = uc.expect_owes.iter().flat_map(|(_, s)| &s.value);
     for s in uc.safeguards.iter().flat_map(|s| &s.value).chain(expect_owes) {
         if !model.safeguards.iter().any(|known| *known == s.value) {
@@ -181,17 +184,22 @@ pub fn resolve_use_case(
     })
 }
 
-fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, use_case: &str) -> Diagnostic {
+fn unknown_key(policy: &ResolvedPolicy, key: &Spanned<CompactStr>, uc: &UseCaseDecl) -> Diagnostic {
     let model = &policy.analysis.model;
-    let candidates = keys::USE_CASE
+    let use_case = &uc.id.value;
+    let valid = keys::USE_CASE
         .iter()
         .map(|(k, _)| *k)
         .chain(model.attributes.iter().map(|a| a.name.as_str()));
-    let near = suggest(&key.value, candidates);
+    // A key the use case already has is no correction: the fix would write it twice.
+    let present = |k: &&str| uc.fields.contains(k) || uc.attributes.iter().any(|(a, _)| a.value == *k);
+    let (taken, absent): (Vec<&str>, Vec<&str>) = valid.partition(present);
+    let near = suggest(&key.value, absent);
     let attributes: Vec<&str> = model.attributes.iter().map(|a| a.name.as_str()).collect();
-    let hint = match near {
-        Some(n) => format!("did you mean `{}`?", n.name),
-        None => format!("its attributes are: {}", attributes.join(", ")),
+    let hint = match (near, suggest(&key.value, taken)) {
+        (Some(n), _) => format!("did you mean `{}`?", n.name),
+        (None, Some(t)) => format!("`{}` is already there: keep one of the two", t.name),
+        (None, None) => format!("its attributes are: {}", attributes.join(", ")),
     };
     let d = Diagnostic::new(
         Code::UnknownKey,
@@ -223,38 +231,29 @@ fn judge_use_case(
     out: &mut Vec<Diagnostic>,
 ) {
     let verdicts = verdicts(describe.policy, resolved);
-    let expected = expectation(uc);
-    if let Some((_, expected)) = expected {
-        let allowed = verdicts.iter().all(CategoryVerdict::is_allowed);
-        if allowed != (expected == Expected::Allowed) {
-            out.push(unexpected_verdict(describe, uc, resolved, &verdicts, expected));
-            return;
-        }
-        if expected == Expected::Prohibited {
-            // The verdict test passes; a prohibited use case owes nothing, so a non-empty
-            // `expect-owes` beside it is an expectation that can never hold.
-            out.extend(owes_beside_prohibited(describe, uc));
-            return;
-        }
-    } else {
-        for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
-            if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
-                out.push(d);
-            }
-        }
-    }
+    let allowed = verdicts.iter().all(CategoryVerdict::is_allowed);
     let owed = owed_by_all(&verdicts);
     let safeguards = &describe.policy.analysis.model.safeguards;
-    if let Some((key, list)) = &uc.expect_owes {
-        // A test of what the policy requires, not a deployment: the owed safeguards are
-        // compared with the list, and none is reported as missing.
-        let expect_owes: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
-        // An unknown id was reported as `unknown-safeguard`; the comparison waits for its fix.
-        let known = expect_owes.iter().all(|e| safeguards.iter().any(|s| s == e));
-        if known && let Some(d) = unexpected_owed(describe, uc, *key, &expect_owes, &owed) {
-            out.push(d);
+    let owed_names: Vec<&str> = owed.iter().map(|(s, _)| safeguards[*s as usize].as_str()).collect();
+    match (expectation(uc), meets_expectation(uc, allowed, &owed_names)) {
+        // A test that holds says nothing; one of what the policy requires (`expect-owes`) or of
+        // a prohibition is not a deployment, so no safeguard is reported missing either.
+        (Some((_, expected)), Some(true)) => {
+            if uc.expect_owes.is_some() || expected == Expected::Prohibited {
+                return;
+            }
         }
-        return;
+        (Some((_, expected)), _) => {
+            out.extend(unexpected(describe, uc, resolved, &verdicts, expected, allowed, &owed));
+            return;
+        }
+        (None, _) => {
+            for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
+                if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
+                    out.push(d);
+                }
+            }
+        }
     }
     let declared = uc.declared_safeguards();
     let missing: Vec<(u32, Vec<RuleRef>)> = owed
@@ -266,6 +265,31 @@ fn judge_use_case(
     }
 }
 
+/// `unexpected-verdict` for a test that does not hold ([`meets_expectation`]): the verdict is
+/// not the expected one, or a prohibition is expected to owe something, or the owed safeguards
+/// differ from `expect-owes` (not while an id there is unknown: `unknown-safeguard` says so).
+fn unexpected(
+    describe: &Describe,
+    uc: &UseCaseDecl,
+    resolved: &ResolvedUseCase,
+    verdicts: &[CategoryVerdict],
+    expected: Expected,
+    allowed: bool,
+    owed: &[(u32, Vec<RuleRef>)],
+) -> Option<Diagnostic> {
+    if allowed != (expected == Expected::Allowed) {
+        return Some(unexpected_verdict(describe, uc, resolved, verdicts, expected));
+    }
+    if expected == Expected::Prohibited {
+        return owes_beside_prohibited(describe, uc);
+    }
+    let (key, list) = uc.expect_owes.as_ref()?;
+    let expect_owes: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+    let safeguards = &describe.policy.analysis.model.safeguards;
+    let known = expect_owes.iter().all(|e| safeguards.iter().any(|s| s == e));
+    known.then(|| unexpected_owed(describe, uc, *key, &expect_owes, owed))?
+}
+
 /// What a use case expects of its verdict, with the range a failure is reported at: its
 /// `expect`, or `allowed` at its `expect-owes` when only that is written (owing needs allowing).
 pub fn expectation(uc: &UseCaseDecl) -> Option<(TextRange, Expected)> {
@@ -274,6 +298,30 @@ pub fn expectation(uc: &UseCaseDecl) -> Option<(TextRange, Expected)> {
         (None, Some((key, _))) => Some((*key, Expected::Allowed)),
         (None, None) => None,
     }
+}
+
+/// Whether a verdict (allowed or not, and the safeguards it owes) meets a use case's `expect`
+/// and `expect-owes`; `None` without them. The one test of "holds" that `charter diff` and
+/// `charter report` share with the check, which reports `unexpected-verdict` where it fails.
+pub fn meets_expectation(uc: &UseCaseDecl, allowed: bool, owed: &[&str]) -> Option<bool> {
+    let (_, expected) = expectation(uc)?;
+    if allowed != (expected == Expected::Allowed) {
+        return Some(false);
+    }
+    let Some((_, list)) = uc.expect_owes.as_ref() else {
+        return Some(true);
+    };
+    let mut listed: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+    if !allowed {
+        // A prohibited use case owes nothing: only an empty list holds.
+        return Some(listed.is_empty());
+    }
+    listed.sort_unstable();
+    listed.dedup();
+    let mut owed = owed.to_vec();
+    owed.sort_unstable();
+    owed.dedup();
+    Some(listed == owed)
 }
 
 /// `unexpected-verdict` when the verdict is not the expected one: what decides instead.
@@ -573,9 +621,18 @@ fn newer_version<'c>(cx: &'c Context, doc: &ManifestDoc) -> Option<Newer<'c>> {
     })
 }
 
+/// The manifest's `policy:` reference when `superseded-policy` is reported on it: the check's
+/// own decision, for editors that mark the reference deprecated.
+pub fn superseded_reference(cx: &Context, file: FileId) -> Option<TextRange> {
+    let doc = cx.ws.file(file).manifest()?;
+    governing(cx, doc, &mut Vec::new())?;
+    newer_version(cx, doc)?;
+    Some(doc.policy.as_ref()?.range)
+}
+
 /// The newer version in effect today (its date and file) that supersedes the version a
 /// reference pins; `None` for a bare id, which already means the newest.
-pub fn superseded_by(cx: &Context, reference: &PolicyRef) -> Option<(crate::model::Date, FileId)> {
+fn superseded_by(cx: &Context, reference: &PolicyRef) -> Option<(crate::model::Date, FileId)> {
     let pinned = reference.version?;
     let (newest, file) = cx.registry.newest_in_effect(&reference.id, cx.today)?;
     (newest > pinned).then_some((newest, file))

@@ -17,7 +17,8 @@ pub use alternatives::{lifting, lifting_phrase};
 pub use cache::CheckCache;
 pub use describe::{Describe, section_text};
 pub use manifest::{
-    ResolvedUseCase, expectation, governing_policy, resolve_use_case, summarize, superseded_by, verdicts,
+    ResolvedUseCase, expectation, governing_policy, meets_expectation, resolve_use_case, summarize,
+    superseded_reference, verdicts,
 };
 pub use suppress::{MARKER as SUPPRESSION_MARKER, apply_suppressions, suppression_coverage};
 

@@ -8,9 +8,9 @@ use clap::Args;
 use super::Common;
 use super::load::load;
 use super::policy::named_policy;
-use crate::check::{Context, expectation};
+use crate::check::{Context, expectation, meets_expectation};
 use crate::compare::{Change, Summary, assignment_at, attribute_union, describe, point_summary, use_case_changes};
-use crate::model::{Expected, UseCaseDecl};
+use crate::model::UseCaseDecl;
 use crate::resolve::ResolvedPolicy;
 
 #[derive(Args, Debug)]
@@ -159,24 +159,9 @@ fn leaf_lines(leaf: &str, attributes: &[(String, Vec<String>)], per_point: &[Opt
 
 /// Whether a use case's verdict meets its `expect` and `expect-owes`; `None` without them.
 fn meets(summary: &Summary, uc: &UseCaseDecl) -> Option<bool> {
-    let (_, expected) = expectation(uc)?;
     let (allowed, owed) = summary;
-    if *allowed != (expected == Expected::Allowed) {
-        return Some(false);
-    }
-    if !*allowed {
-        // A prohibited use case owes nothing: only an empty (or absent) `expect-owes` holds.
-        return Some(uc.expect_owes.as_ref().is_none_or(|(_, l)| l.value.is_empty()));
-    }
-    let Some((_, list)) = uc.expect_owes.as_ref() else {
-        return Some(true);
-    };
-    let mut expected: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
-    expected.sort_unstable();
-    expected.dedup();
-    let mut owed: Vec<&str> = owed.iter().map(String::as_str).collect();
-    owed.sort_unstable();
-    Some(expected == owed)
+    let owed: Vec<&str> = owed.iter().map(String::as_str).collect();
+    meets_expectation(uc, *allowed, &owed)
 }
 
 /// The use cases that change, and those of them whose expectation the old version met and

@@ -1,13 +1,12 @@
 //! Semantic tokens: every id a file writes (declarations and references, from
-//! [`occurrences`]), with the kind of thing it names, for editors to colour. A reference to a
-//! policy version a newer one supersedes is marked deprecated, by the engine's own test
-//! ([`superseded_by`], which `superseded-policy` reports from); a reference to a declaration in a
-//! bundled policy is marked as coming from the bundled library.
+//! [`occurrences`]), with the kind of thing it names, for editors to colour. The reference
+//! `superseded-policy` is reported on is marked deprecated, by the check's own decision
+//! ([`superseded_reference`]), and no other; a reference to a declaration in a bundled policy is
+//! marked as coming from the bundled library.
 
 use super::target::{Resolver, Target, TargetKind, manifest_occurrences_within, occurrences};
-use crate::check::{Context, superseded_by};
+use crate::check::{Context, superseded_reference};
 use crate::diagnostic::FileId;
-use crate::model::PolicyRef;
 use crate::text::TextRange;
 use crate::workspace::Document;
 
@@ -55,13 +54,12 @@ pub fn semantic_tokens(cx: &Context, file: FileId, within: Option<TextRange>) ->
         first
     });
     let resolver = Resolver::new(cx, file);
-    all.into_iter().map(|t| token(cx, &resolver, t)).collect()
+    let superseded = superseded_reference(cx, file);
+    all.into_iter().map(|t| token(cx, &resolver, superseded, t)).collect()
 }
 
-fn token(cx: &Context, resolver: &Resolver, target: Target) -> SemanticToken {
-    let deprecated = target.kind == TargetKind::Policy
-        && !target.declaration
-        && PolicyRef::parse(&target.name).is_some_and(|r| superseded_by(cx, &r).is_some());
+fn token(cx: &Context, resolver: &Resolver, superseded: Option<TextRange>, target: Target) -> SemanticToken {
+    let deprecated = target.kind == TargetKind::Policy && !target.declaration && superseded == Some(target.range);
     // A use case is declared where it is written; only references may lead into a bundled file.
     let bundled = !target.declaration
         && target.kind != TargetKind::UseCase
@@ -116,8 +114,9 @@ rules:
             .collect()
     }
 
+    /// `extends:` an older bundled version: `check` reports nothing there, so it is not marked.
     #[test]
-    fn a_policy_colours_declarations_references_and_its_superseded_base() {
+    fn a_policy_colours_declarations_references_and_not_its_older_base() {
         let (cx, _, _) = fixture(&[("acme.policy.yaml", POLICY), ("x.usecases.yaml", "$0")]);
         let file = file_of(&cx, "acme.policy.yaml");
         let t = |s: &str, kind, decl, dep, bundled| (s.to_owned(), kind, decl, dep, bundled);
@@ -125,7 +124,7 @@ rules:
             described(&cx, file, None),
             vec![
                 t("acme", "policy", true, false, false),
-                t("anthropic-usage@2024-06-06", "policy", false, true, true),
+                t("anthropic-usage@2024-06-06", "policy", false, false, true),
                 t("tier", "attribute", true, false, false),
                 t("free", "value", true, false, false),
                 t("paid", "value", true, false, false),
@@ -170,5 +169,25 @@ $0";
         let within = TextRange::new(at, at + "[high".len());
         let some: Vec<String> = described(&cx, file, Some(within)).into_iter().map(|t| t.0).collect();
         assert_eq!(some, vec!["high-risk.legal"]);
+    }
+
+    #[test]
+    fn the_reference_superseded_policy_is_reported_on_is_marked_deprecated() {
+        let manifest =
+            "manifest: bot\npolicy: anthropic-usage@2024-06-06\nuse-cases:\n  - { id: u, categories: [general] }\n$0";
+        let (cx, file, _) = fixture(&[("bot.usecases.yaml", manifest)]);
+        let reported: Vec<TextRange> = cx
+            .check_file(file)
+            .iter()
+            .filter(|d| d.code == crate::diagnostic::Code::SupersededPolicy)
+            .map(|d| d.range)
+            .collect();
+        let marked: Vec<TextRange> = semantic_tokens(&cx, file, None)
+            .iter()
+            .filter(|t| t.deprecated)
+            .map(|t| t.range)
+            .collect();
+        assert_eq!(reported.len(), 1);
+        assert_eq!(marked, reported);
     }
 }

@@ -17,7 +17,7 @@ pub struct ClientFlags {
     pub progress: bool,
     /// The client folds whole lines only (`foldingRange.lineFoldingOnly`).
     pub line_folding_only: bool,
-    /// Pulls diagnostics (`textDocument.diagnostic`): none are pushed to it.
+    /// Can pull diagnostics (`textDocument.diagnostic`).
     pub pull_diagnostics: bool,
     /// Can be asked to pull them again (`workspace.diagnostics.refreshSupport`).
     pub diagnostic_refresh: bool,
@@ -57,12 +57,13 @@ impl ClientFlags {
         }
     }
 
-    /// How diagnostics reach this client.
+    /// How diagnostics reach this client: pulled only when it can also be asked to pull again.
+    /// A client that pulls without `refreshSupport` would never learn that an edit of a policy,
+    /// a file changed on disk, the settings or the end of the indexing changed what its open
+    /// manifests report, and would show stale problems: it gets them pushed.
     pub fn delivery(&self) -> Delivery {
-        match self.pull_diagnostics {
-            true => Delivery::Pull {
-                refresh: self.diagnostic_refresh,
-            },
+        match self.pull_diagnostics && self.diagnostic_refresh {
+            true => Delivery::Pull,
             false => Delivery::Push,
         }
     }

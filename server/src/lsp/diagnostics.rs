@@ -37,8 +37,8 @@ pub fn spawn(publisher: Publisher, client: Client, state: Arc<State>, wake: Arc<
         loop {
             wake.notified().await;
             let delivery = state.session().delivery;
-            if let Delivery::Pull { refresh } = delivery {
-                if state.session().take_refresh() && refresh {
+            if delivery == Delivery::Pull {
+                if state.session().take_refresh() {
                     // Its answer is waited for apart, so that the worker goes on meanwhile.
                     let client = client.clone();
                     tokio::spawn(async move { client.workspace_diagnostic_refresh().await });

@@ -86,9 +86,9 @@ pub enum Delivery {
     /// `textDocument/publishDiagnostics` for open files, as they change.
     #[default]
     Push,
-    /// The client pulls them (`textDocument/diagnostic`, `workspace/diagnostic`); `refresh`:
-    /// it may be asked to pull again (`workspace/diagnostic/refresh`).
-    Pull { refresh: bool },
+    /// The client pulls them (`textDocument/diagnostic`, `workspace/diagnostic`), and is asked
+    /// to pull again (`workspace/diagnostic/refresh`) when other files' may have changed.
+    Pull,
 }
 
 impl Session {

@@ -885,7 +885,11 @@ async fn fix_all_is_answered_to_a_request_for_source_actions() {
 async fn pulled_diagnostics_are_answered_and_unchanged_when_asked_again() {
     let dir = TempDir::new("pull");
     let uri = dir.uri("bot.usecases.yaml");
-    let (mut client, result) = Client::start(json!({ "capabilities": { "textDocument": { "diagnostic": {} } } })).await;
+    let capabilities = json!({
+        "textDocument": { "diagnostic": {} },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
+    });
+    let (mut client, result) = Client::start(json!({ "capabilities": capabilities })).await;
     assert!(result.capabilities.diagnostic_provider.is_some());
     client.open(&uri, BOT).await;
     let pull = |previous: Option<String>| json!({ "textDocument": { "uri": uri }, "previousResultId": previous });

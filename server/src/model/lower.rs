@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::compact::CompactStr;
-use crate::diagnostic::{Code, Diagnostic, Edit, FileId, Suggestion, suggest};
+use crate::diagnostic::{Code, Diagnostic, Edit, FileId, Suggestion, suggest, unsafe_when_shared};
 use crate::model::keys::{Keys, names};
 use crate::model::{Date, PolicyRef, Spanned, is_valid_category_id, is_valid_id};
 use crate::syntax::{Entry, NodeId, NodeKind, Tree};
@@ -56,6 +56,11 @@ pub(crate) struct Fields {
 impl Fields {
     pub fn get(&self, key: &str) -> Option<Entry> {
         self.known.iter().find(|(k, _)| *k == key).map(|&(_, e)| e)
+    }
+
+    /// The known keys the map has, in source order.
+    pub fn known_keys(&self) -> Vec<&'static str> {
+        self.known.iter().map(|&(k, _)| k).collect()
     }
 }
 
@@ -212,10 +217,12 @@ impl<'a> Lowerer<'a> {
         self.report(Code::MissingKey, owner.anchor, message);
     }
 
-    /// `unknown-key` at a key: the nearest valid key as a fix, else the list of valid keys.
-    pub fn unknown_key(&mut self, key: &Spanned<CompactStr>, owner: &Owner, valid: &[&str]) {
+    /// `unknown-key` at a key: the nearest valid key as a fix, else the list of valid keys. Keys
+    /// `present` in the map are no candidates: the fix would make them appear twice.
+    pub fn unknown_key(&mut self, key: &Spanned<CompactStr>, owner: &Owner, valid: &[&str], present: &[&str]) {
         let head = format!("unknown key {} in {}", quote(&key.value), owner.name);
-        match suggest(&key.value, valid.iter().copied()) {
+        let absent = valid.iter().copied().filter(|k| !present.contains(k));
+        match suggest(&key.value, absent) {
             Some(best) => self.report_correction(
                 Code::UnknownKey,
                 key.range,
@@ -223,7 +230,10 @@ impl<'a> Lowerer<'a> {
                 best,
             ),
             None => {
-                let message = format!("{head}; valid keys are {}", list(valid));
+                let mut message = format!("{head}; valid keys are {}", list(valid));
+                if let Some(taken) = suggest(&key.value, present.iter().copied().filter(|k| valid.contains(k))) {
+                    message.push_str(&format!(" (`{}` is already there: keep one of the two)", taken.name));
+                }
                 self.report(Code::UnknownKey, key.range, message);
             }
         }
@@ -355,15 +365,19 @@ impl<'a> Lowerer<'a> {
             known: Vec::new(),
             extra: Vec::new(),
         };
-        for (key, entry) in self.distinct_keys(entries, owner) {
+        let distinct = self.distinct_keys(entries, owner);
+        let present: Vec<&str> = distinct.iter().map(|(key, _)| key.value.as_str()).collect();
+        let first = self.diags.len();
+        for (key, entry) in &distinct {
             if let Some(&(known, _)) = keys.iter().find(|(k, _)| *k == key.value) {
-                fields.known.push((known, entry));
+                fields.known.push((known, *entry));
             } else if extra == Extra::Keep {
-                fields.extra.push((key, entry.value));
+                fields.extra.push((key.clone(), entry.value));
             } else {
-                self.unknown_key(&key, owner, &names(keys));
+                self.unknown_key(key, owner, &names(keys), &present);
             }
         }
+        unsafe_when_shared(&mut self.diags[first..]);
         fields
     }
 

@@ -140,6 +140,7 @@ fn use_case(
         attributes,
         expect: expect?,
         expect_owes: expect_owes?,
+        fields: f.known_keys(),
         range: lx.range(map),
     })
 }

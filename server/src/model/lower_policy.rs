@@ -582,6 +582,32 @@ rules:
     }
 
     #[test]
+    fn a_typo_of_a_key_the_map_already_has_is_not_corrected_into_a_duplicate() {
+        let rule = "rules:\n  - id: r\n    effect: prohibit\n    categories: [c]\n";
+        let src = with_header(&format!("{rule}    summary: Kept.\n    summry: Again.\n"));
+        let (_, diags) = lower(&src);
+        let d = only(&src, &diags, Code::UnknownKey, "summry");
+        assert!(!d.message.contains("did you mean"), "{}", d.message);
+        assert!(d.message.contains("valid keys are"), "{}", d.message);
+        assert!(
+            d.message.ends_with("(`summary` is already there: keep one of the two)"),
+            "{}",
+            d.message
+        );
+        assert!(d.fixes.is_empty(), "a fix would write `summary` twice: {:?}", d.fixes);
+    }
+
+    #[test]
+    fn two_typos_of_one_key_are_not_safe_to_fix_together() {
+        let src =
+            with_header("categories:\n  cyber:\n    sumary: Attacks.\n    summry: Again.\n  web:\n    sumary: Web.\n");
+        let (_, diags) = lower(&src);
+        let safe: Vec<(&str, bool)> = diags.iter().map(|d| (covered(&src, d), d.fixes[0].safe)).collect();
+        // Within `cyber` both would become `summary`; `web`'s lone typo is another map.
+        assert_eq!(safe, [("sumary", false), ("summry", false), ("sumary", true)]);
+    }
+
+    #[test]
     fn unknown_key_without_a_near_one_lists_the_valid_keys() {
         let src = with_header("colour: blue\n");
         let (_, diags) = lower(&src);
@@ -1056,10 +1082,11 @@ rules:
 
     #[test]
     fn non_ascii_text_before_an_error_keeps_byte_ranges_exact() {
-        let src = with_header("categories:\n  cyber: { summary: \"攻击 — ünïcödé\", sumary: x }\n");
+        let src = with_header("categories:\n  cyber: { summary: \"攻击 — ünïcödé\", sectoin: x }\n");
         let (_, diags) = lower(&src);
-        let d = only(&src, &diags, Code::UnknownKey, "sumary");
+        let d = only(&src, &diags, Code::UnknownKey, "sectoin");
         assert_eq!(d.fixes[0].edits[0].range, d.range);
+        assert_eq!(d.fixes[0].edits[0].new_text, "section");
     }
 
     #[test]

@@ -188,6 +188,9 @@ pub struct UseCaseDecl {
     pub expect: Option<(TextRange, Spanned<Expected>)>,
     /// `expect-owes:`, the safeguards the author expects it to owe, with the range of its key.
     pub expect_owes: Option<(TextRange, Spanned<Vec<Spanned<CompactStr>>>)>,
+    /// The use-case fields its map has (`id`, `summary` …), well-formed or not: a typo's
+    /// did-you-mean never names one of them, or the fix would write it twice.
+    pub fields: Vec<&'static str>,
     /// The whole use-case map.
     pub range: TextRange,
 }

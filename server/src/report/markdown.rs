@@ -68,8 +68,16 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Why a use case needs attention, in a line.
+/// Why a use case needs attention, in a line: its verdict's reason, then a test that fails.
 fn why(u: &UseCaseReport) -> String {
+    match u.failed_expectation() {
+        Some(test) if u.verdict == UseCaseVerdict::Allowed => test.to_owned(),
+        Some(test) => format!("{}; {test}", verdict_reason(u)),
+        None => verdict_reason(u),
+    }
+}
+
+fn verdict_reason(u: &UseCaseReport) -> String {
     match u.verdict {
         UseCaseVerdict::NotJudged => u.problem.clone().unwrap_or_default(),
         UseCaseVerdict::Prohibited => {

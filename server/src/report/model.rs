@@ -130,11 +130,22 @@ pub struct UseCaseReport {
 }
 
 impl UseCaseReport {
-    /// Whether someone has to act on it: not allowed as it stands (unless it is a test that
-    /// expects exactly that), or changed by the new version.
+    /// Whether someone has to act on it, as `charter check` would have them: a test that does
+    /// not hold, not allowed as it stands (unless it is a test that expects a prohibition and
+    /// gets it), or changed by the new version.
     pub fn needs_attention(&self) -> bool {
-        let held = matches!(self.expectation, Some((_, true)));
-        (self.verdict != UseCaseVerdict::Allowed && !held) || self.change.is_some()
+        let expected_prohibition = self.verdict == UseCaseVerdict::Prohibited && self.expectation.is_some();
+        self.failed_expectation().is_some()
+            || (self.verdict != UseCaseVerdict::Allowed && !expected_prohibition)
+            || self.change.is_some()
+    }
+
+    /// The expectation in words, when it does not hold.
+    pub fn failed_expectation(&self) -> Option<&str> {
+        self.expectation
+            .as_ref()
+            .filter(|(_, held)| !held)
+            .map(|(text, _)| text.as_str())
     }
 }
 

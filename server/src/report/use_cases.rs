@@ -9,9 +9,9 @@ use super::model::{
 };
 use super::section_anchor;
 use crate::analysis::{CategoryVerdict, Decider, Outcome, owed_by_all};
-use crate::check::{Context, Describe, expectation, governing_policy, resolve_use_case, verdicts};
+use crate::check::{Context, Describe, expectation, governing_policy, meets_expectation, resolve_use_case, verdicts};
 use crate::diagnostic::FileId;
-use crate::model::{Expected, ManifestDoc, SectionDecl, UseCaseDecl};
+use crate::model::{ManifestDoc, SectionDecl, UseCaseDecl};
 use crate::resolve::ResolvedPolicy;
 
 /// With `--against`: per manifest file and use-case index, how it changes.
@@ -188,22 +188,18 @@ pub fn cell_verdict(outcome: Outcome, owes: bool) -> CellVerdict {
 }
 
 /// `expects prohibited: holds`, `expects allowed owing a, b: does not hold …`, and whether
-/// it holds; `None` without an expectation.
+/// it holds (as `charter check` and `charter diff` decide it); `None` without an expectation.
 fn expectation_text(uc: &UseCaseDecl, allowed: bool, owed: &[OwedSafeguard]) -> Option<(String, bool)> {
     let (_, expected) = expectation(uc)?;
-    let mut holds = allowed == (expected == Expected::Allowed);
+    let names: Vec<&str> = owed.iter().map(|o| o.name.as_str()).collect();
+    let holds = meets_expectation(uc, allowed, &names)?;
     let mut text = format!("expects {}", expected.as_str());
-    if let Some((_, list)) = uc.expect_owes.as_ref().filter(|_| expected == Expected::Allowed) {
-        let mut listed: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
+    if let Some((_, list)) = &uc.expect_owes {
+        let listed: Vec<String> = list.value.iter().map(|s| format!("`{}`", s.value)).collect();
         text.push_str(&match listed.is_empty() {
             true => String::from(" owing nothing"),
             false => format!(" owing {}", listed.join(", ")),
         });
-        listed.sort_unstable();
-        listed.dedup();
-        let mut names: Vec<&str> = owed.iter().map(|o| o.name.as_str()).collect();
-        names.sort_unstable();
-        holds &= !allowed || listed == names;
     }
     text.push_str(if holds {
         ": holds"

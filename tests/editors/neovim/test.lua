@@ -60,8 +60,15 @@ local function find(needle)
   fail('`' .. needle .. '` not in ' .. path)
 end
 
+-- Pulled or pushed, whichever the server chose: Charter pulls only with a client that declares
+-- `workspace.diagnostics.refreshSupport` (Neovim 0.11 does not), so read both namespaces.
 local function diags()
-  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id, true) })
+  local all = {}
+  for _, pulled in ipairs({ true, false }) do
+    local namespace = vim.lsp.diagnostic.get_namespace(client.id, pulled)
+    vim.list_extend(all, vim.diagnostic.get(buf, { namespace = namespace }))
+  end
+  return all
 end
 local function find_diag(code, lnum)
   for _, d in ipairs(diags()) do

@@ -77,20 +77,9 @@ fn fix_all(snap: &Snapshot, file: FileId, uri: &Uri) -> Option<CodeActionOrComma
     if chosen.edits.is_empty() {
         return None;
     }
-    let text = &snap.cx.ws.file(file).text;
-    let named: Vec<String> = chosen
-        .edits
-        .iter()
-        .map(|e| format!("`{}` → `{}`", &text[e.range.start..e.range.end], e.new_text))
-        .collect();
-    let shown = named.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-    let more = match named.len() {
-        n if n > 3 => format!(" and {} more", n - 3),
-        _ => String::new(),
-    };
     let edits = chosen.edits.iter().map(|e| text_edit(snap, file, e)).collect();
     Some(CodeActionOrCommand::CodeAction(lsp::CodeAction {
-        title: format!("Fix all safe problems: {shown}{more}"),
+        title: chosen.title(&snap.cx.ws.file(file).text),
         kind: Some(FIX_ALL),
         diagnostics: Some(chosen.fixed.iter().map(|&i| diagnostic(snap, file, &all[i])).collect()),
         edit: Some(edit(uri, edits)),

@@ -27,16 +27,21 @@ pub fn document(
     snap: &Snapshot,
     (params, indexing): (DocumentDiagnosticParams, bool),
 ) -> Option<DocumentDiagnosticReportResult> {
-    let (result_id, items) = match snap.file(&params.text_document.uri) {
-        Some(file) => {
-            if held(&snap.diagnostics(file), indexing) {
-                return None;
-            }
+    let file = snap.file(&params.text_document.uri);
+    if file.is_some_and(|file| held(&snap.diagnostics(file), indexing)) {
+        return None;
+    }
+    // The result id is looked up before anything is converted: a file unchanged since the
+    // client last asked (the common case of a poll) costs no conversion to LSP types.
+    let mut converted = None;
+    let result_id = match file {
+        Some(file) => snap.result_id(file, || {
             let (id, items) = report(snap, file);
-            (snap.result_id(file, || id), items)
-        }
+            converted = Some(items);
+            id
+        }),
         // A file Charter does not check has nothing to report.
-        None => (result_id(&[]), Vec::new()),
+        None => result_id(&[]),
     };
     let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
@@ -48,7 +53,7 @@ pub fn document(
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: Some(result_id),
-                items,
+                items: converted.unwrap_or_else(|| file.map_or_else(Vec::new, |file| report(snap, file).1)),
             },
         })
     };
@@ -65,7 +70,12 @@ pub fn workspace(snap: &Snapshot, params: WorkspaceDiagnosticParams) -> Workspac
         .filter_map(|file| {
             let uri = snap.uri(file)?.clone();
             let version = snap.versions.get(&file).map(|&v| i64::from(v));
-            let result_id = snap.result_id(file, || report(snap, file).0);
+            let mut converted = None;
+            let result_id = snap.result_id(file, || {
+                let (id, items) = report(snap, file);
+                converted = Some(items);
+                id
+            });
             let previous = params.previous_result_ids.iter().find(|p| p.uri == uri);
             Some(if previous.is_some_and(|p| p.value == result_id) {
                 WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
@@ -79,7 +89,7 @@ pub fn workspace(snap: &Snapshot, params: WorkspaceDiagnosticParams) -> Workspac
                     version,
                     full_document_diagnostic_report: FullDocumentDiagnosticReport {
                         result_id: Some(result_id),
-                        items: report(snap, file).1,
+                        items: converted.unwrap_or_else(|| report(snap, file).1),
                     },
                 })
             })
