@@ -585,11 +585,11 @@ fn a_test_that_check_fails_needs_attention_whatever_its_verdict() {
     let dir = TempDir::new("tests");
     dir.write("tests.usecases.yaml", TESTS);
     let failing = ["assistant-is-prohibited", "malware-owes-disclosure"];
-    let run = charter(&dir.0, &["check", "--today", TODAY, "--format", "json", "."]);
+    let run = charter(&dir.path, &["check", "--today", TODAY, "--format", "json", "."]);
     let diagnostics: Vec<Value> = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(use_cases_with(&diagnostics, "unexpected-verdict"), failing);
 
-    let run = charter(&dir.0, &["report", "--today", TODAY, "--format", "markdown", "."]);
+    let run = charter(&dir.path, &["report", "--today", TODAY, "--format", "markdown", "."]);
     let text = run.stdout;
     assert!(!text.contains("No use case needs attention"), "{text}");
     for id in failing {
@@ -604,7 +604,7 @@ fn a_test_that_check_fails_needs_attention_whatever_its_verdict() {
         "a test that holds is left out: {text}"
     );
 
-    let html = report_html(&dir.0, &["."]);
+    let html = report_html(&dir.path, &["."]);
     let tags = tags(&html);
     let mut marked: Vec<&str> = use_cases(&tags)
         .into_iter()
