@@ -394,33 +394,28 @@ fn fmt_counts_the_files_it_left_as_they_were_apart() {
     );
 }
 
-#[test]
-fn fmt_reads_standard_input_with_the_kind_its_file_name_gives() {
+/// `charter fmt -` on `input`, standing for a manifest: its exit code and standard output.
+fn fmt_stdin(input: &str) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(["fmt", "-", "--stdin-filename", "bot.usecases.yaml"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(MESSY.as_bytes()).unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), TIDY);
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn fmt_reads_standard_input_with_the_kind_its_file_name_gives() {
+    assert_eq!(fmt_stdin(MESSY), (Some(0), TIDY.to_owned()));
 }
 
 #[test]
 fn fmt_keeps_the_byte_order_mark_of_standard_input() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(["fmt", "-", "--stdin-filename", "bot.usecases.yaml"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = format!("\u{feff}{MESSY}");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("\u{feff}{TIDY}"));
+    let (code, out) = fmt_stdin(&format!("\u{feff}{MESSY}"));
+    assert_eq!((code, out), (Some(0), format!("\u{feff}{TIDY}")));
 }
 
 /// The diff of a `\r\n` file keeps the `\r`s, so that `git apply` takes it as it is.
