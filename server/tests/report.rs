@@ -617,6 +617,31 @@ fn a_test_that_check_fails_needs_attention_whatever_its_verdict() {
     assert_eq!((holds, html.matches(": does not hold").count()), (1, 2), "{html}");
 }
 
+/// A test naming a safeguard the policy lacks is undecided, as `charter check` has it: check
+/// reports `unknown-safeguard` (no `unexpected-verdict`), and the report says which id.
+#[test]
+fn a_test_naming_an_unknown_safeguard_is_undecided_in_check_and_report() {
+    let dir = TempDir::new("undecided");
+    dir.write(
+        "t.usecases.yaml",
+        "manifest: t\npolicy: anthropic-usage@2025-09-15\nuse-cases:\n  - id: legal\n    categories: [high-risk.legal]\n    audience: consumer\n    expect-owes: [human-in-the-loop, ai-disclosur]\n",
+    );
+    let run = charter(&dir.path, &["check", "--today", TODAY, "--format", "json", "."]);
+    let diagnostics: Vec<Value> = serde_json::from_str(&run.stdout).expect("JSON");
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["unknown-safeguard"], "{diagnostics:#?}");
+    let run = charter(&dir.path, &["report", "--today", TODAY, "--format", "markdown", "."]);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("`legal`"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        line.contains("undecided, `ai-disclosur` is not a safeguard of the policy") && !line.contains("does not hold"),
+        "{line}"
+    );
+}
+
 #[test]
 fn the_report_is_not_a_gate_and_writes_where_it_is_told() {
     // The examples have errors, so `charter check` exits 1; the report is written and exits 0.

@@ -235,7 +235,7 @@ fn judge_use_case(
     let owed = owed_by_all(&verdicts);
     let safeguards = &describe.policy.analysis.model.safeguards;
     let owed_names: Vec<&str> = owed.iter().map(|(s, _)| safeguards[*s as usize].as_str()).collect();
-    match (expectation(uc), meets_expectation(uc, allowed, &owed_names)) {
+    match (expectation(uc), meets_expectation(uc, allowed, &owed_names, safeguards)) {
         // A test that holds says nothing; one of what the policy requires (`expect-owes`) or of
         // a prohibition is not a deployment, so no safeguard is reported missing either.
         (Some((_, expected)), Some(true)) => {
@@ -243,10 +243,12 @@ fn judge_use_case(
                 return;
             }
         }
-        (Some((_, expected)), _) => {
+        (Some((_, expected)), Some(false)) => {
             out.extend(unexpected(describe, uc, resolved, &verdicts, expected, allowed, &owed));
             return;
         }
+        // Undecided while `expect-owes` names an unknown safeguard: `unknown-safeguard` says so.
+        (Some(_), None) => return,
         (None, _) => {
             for (&(category, range), verdict) in resolved.categories.iter().zip(&verdicts) {
                 if let Some(d) = prohibition(describe, resolved, &uc.id.value, category, range, verdict) {
@@ -267,7 +269,7 @@ fn judge_use_case(
 
 /// `unexpected-verdict` for a test that does not hold ([`meets_expectation`]): the verdict is
 /// not the expected one, or a prohibition is expected to owe something, or the owed safeguards
-/// differ from `expect-owes` (not while an id there is unknown: `unknown-safeguard` says so).
+/// differ from `expect-owes`.
 fn unexpected(
     describe: &Describe,
     uc: &UseCaseDecl,
@@ -285,9 +287,7 @@ fn unexpected(
     }
     let (key, list) = uc.expect_owes.as_ref()?;
     let expect_owes: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();
-    let safeguards = &describe.policy.analysis.model.safeguards;
-    let known = expect_owes.iter().all(|e| safeguards.iter().any(|s| s == e));
-    known.then(|| unexpected_owed(describe, uc, *key, &expect_owes, owed))?
+    unexpected_owed(describe, uc, *key, &expect_owes, owed)
 }
 
 /// What a use case expects of its verdict, with the range a failure is reported at: its
@@ -301,9 +301,11 @@ pub fn expectation(uc: &UseCaseDecl) -> Option<(TextRange, Expected)> {
 }
 
 /// Whether a verdict (allowed or not, and the safeguards it owes) meets a use case's `expect`
-/// and `expect-owes`; `None` without them. The one test of "holds" that `charter diff` and
-/// `charter report` share with the check, which reports `unexpected-verdict` where it fails.
-pub fn meets_expectation(uc: &UseCaseDecl, allowed: bool, owed: &[&str]) -> Option<bool> {
+/// and `expect-owes`; `None` without them, and `None` while `expect-owes` names an id that is
+/// not among the policy's `safeguards` (undecided: `unknown-safeguard` is reported instead).
+/// The one test of "holds" that `charter diff` and `charter report` share with the check,
+/// which reports `unexpected-verdict` where it fails.
+pub fn meets_expectation(uc: &UseCaseDecl, allowed: bool, owed: &[&str], safeguards: &[String]) -> Option<bool> {
     let (_, expected) = expectation(uc)?;
     if allowed != (expected == Expected::Allowed) {
         return Some(false);
@@ -315,6 +317,9 @@ pub fn meets_expectation(uc: &UseCaseDecl, allowed: bool, owed: &[&str]) -> Opti
     if !allowed {
         // A prohibited use case owes nothing: only an empty list holds.
         return Some(listed.is_empty());
+    }
+    if !listed.iter().all(|l| safeguards.iter().any(|s| s == l)) {
+        return None;
     }
     listed.sort_unstable();
     listed.dedup();

@@ -157,11 +157,12 @@ fn leaf_lines(leaf: &str, attributes: &[(String, Vec<String>)], per_point: &[Opt
     lines
 }
 
-/// Whether a use case's verdict meets its `expect` and `expect-owes`; `None` without them.
-fn meets(summary: &Summary, uc: &UseCaseDecl) -> Option<bool> {
+/// Whether a use case's verdict under `policy` meets its `expect` and `expect-owes`; `None`
+/// without them or while they name a safeguard `policy` does not declare.
+fn meets(summary: &Summary, uc: &UseCaseDecl, policy: &ResolvedPolicy) -> Option<bool> {
     let (allowed, owed) = summary;
     let owed: Vec<&str> = owed.iter().map(String::as_str).collect();
-    meets_expectation(uc, *allowed, &owed)
+    meets_expectation(uc, *allowed, &owed, &policy.analysis.model.safeguards)
 }
 
 /// The use cases that change, and those of them whose expectation the old version met and
@@ -184,7 +185,7 @@ fn use_case_lines(
             .use_cases[change.index];
         let (a, b) = (&change.old, &change.new);
         lines.push(format!("{path}: `{}`: {} → {}", uc.id.value, describe(a), describe(b)));
-        if meets(a, uc) == Some(true) && meets(b, uc) == Some(false) {
+        if meets(a, uc, old) == Some(true) && meets(b, uc, new) == Some(false) {
             let owes = match &uc.expect_owes {
                 Some((_, list)) if b.0 => {
                     let names: Vec<&str> = list.value.iter().map(|s| s.value.as_str()).collect();

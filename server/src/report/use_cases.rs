@@ -164,7 +164,7 @@ fn judged(cx: &Context, policy: &ResolvedPolicy, uc: &UseCaseDecl, locale: &str)
             })
             .collect(),
         leaves,
-        expectation: expectation_text(uc, allowed, &owed),
+        expectation: expectation_text(uc, allowed, &owed, &model.safeguards),
         owed,
         change: None,
         sections: sections
@@ -189,22 +189,43 @@ pub fn cell_verdict(outcome: Outcome, owes: bool) -> CellVerdict {
 
 /// `expects prohibited: holds`, `expects allowed owing a, b: does not hold …`, and whether
 /// it holds (as `charter check` and `charter diff` decide it); `None` without an expectation.
-fn expectation_text(uc: &UseCaseDecl, allowed: bool, owed: &[OwedSafeguard]) -> Option<(String, bool)> {
+/// One naming a safeguard the policy does not declare is undecided, which does not hold.
+fn expectation_text(
+    uc: &UseCaseDecl,
+    allowed: bool,
+    owed: &[OwedSafeguard],
+    safeguards: &[String],
+) -> Option<(String, bool)> {
     let (_, expected) = expectation(uc)?;
     let names: Vec<&str> = owed.iter().map(|o| o.name.as_str()).collect();
-    let holds = meets_expectation(uc, allowed, &names)?;
+    let holds = meets_expectation(uc, allowed, &names, safeguards);
     let mut text = format!("expects {}", expected.as_str());
-    if let Some((_, list)) = &uc.expect_owes {
-        let listed: Vec<String> = list.value.iter().map(|s| format!("`{}`", s.value)).collect();
-        text.push_str(&match listed.is_empty() {
+    let listed: Vec<&str> = uc
+        .expect_owes
+        .iter()
+        .flat_map(|(_, l)| l.value.iter().map(|s| s.value.as_str()))
+        .collect();
+    if uc.expect_owes.is_some() {
+        let quoted: Vec<String> = listed.iter().map(|s| format!("`{s}`")).collect();
+        text.push_str(&match quoted.is_empty() {
             true => String::from(" owing nothing"),
-            false => format!(" owing {}", listed.join(", ")),
+            false => format!(" owing {}", quoted.join(", ")),
         });
     }
-    text.push_str(if holds {
-        ": holds"
-    } else {
-        ": does not hold (`charter check` reports `unexpected-verdict`)"
+    text.push_str(&match holds {
+        Some(true) => String::from(": holds"),
+        Some(false) => String::from(": does not hold (`charter check` reports `unexpected-verdict`)"),
+        None => {
+            let unknown: Vec<String> = listed
+                .iter()
+                .filter(|l| !safeguards.iter().any(|s| s == *l))
+                .map(|l| format!("`{l}`"))
+                .collect();
+            format!(
+                ": undecided, {} is not a safeguard of the policy (`charter check` reports `unknown-safeguard`)",
+                unknown.join(", ")
+            )
+        }
     });
-    Some((text, holds))
+    Some((text, holds == Some(true)))
 }
