@@ -423,7 +423,11 @@ fn fmt_keeps_the_byte_order_mark_of_standard_input() {
 fn fmt_check_diff_of_a_crlf_file_applies_with_git() {
     let dir = TempDir::new("fmt-crlf");
     let crlf = |t: &str| t.replace('\n', "\r\n");
-    let path = dir.write("bot.usecases.yaml", &crlf(MESSY));
+    // Also behind a byte-order mark, which the diff's first line must carry to apply.
+    let files = [("bot.usecases.yaml", ""), ("bom.usecases.yaml", "\u{feff}")];
+    for (name, bom) in files {
+        dir.write(name, &format!("{bom}{}", crlf(MESSY)));
+    }
     let check = charter(&dir.path, &["fmt", "--check", "."]);
     assert_eq!(check.code, Some(1));
     let diff = check.stdout;
@@ -438,5 +442,8 @@ fn fmt_check_diff_of_a_crlf_file_applies_with_git() {
         .output()
         .expect("git runs");
     assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), crlf(TIDY));
+    for (name, bom) in files {
+        let now = std::fs::read_to_string(dir.path.join(name)).unwrap();
+        assert_eq!(now, format!("{bom}{}", crlf(TIDY)), "{name}");
+    }
 }

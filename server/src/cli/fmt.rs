@@ -124,11 +124,14 @@ fn file(path: &Path, kind: FileKind, check: bool) -> Result<Outcome, String> {
         Ok(new) => new,
         Err(outcome) => return Ok(outcome),
     };
+    // The byte-order mark goes back in front, also in the diff: its first line's context must
+    // match the file's bytes for `git apply`.
+    let bom = bom(&bytes);
     if check {
         let mut out = std::io::stdout().lock();
-        unified_diff(&shown, &text, &new, &mut out).map_err(|e| format!("cannot write output: {e}"))?;
+        unified_diff(&shown, &format!("{bom}{text}"), &format!("{bom}{new}"), &mut out)
+            .map_err(|e| format!("cannot write output: {e}"))?;
     } else {
-        let bom = bom(&bytes);
         std::fs::write(path, format!("{bom}{new}")).map_err(|e| format!("cannot write `{shown}`: {e}"))?;
     }
     Ok(Outcome::Changed)
@@ -192,10 +195,11 @@ fn stdin(args: &FmtArgs) -> Result<u8, String> {
         },
     };
     let mut out = std::io::stdout().lock();
+    let bom = bom(&bytes);
     let written = if args.check {
-        unified_diff(&shown, &text, &new, &mut out)
+        unified_diff(&shown, &format!("{bom}{text}"), &format!("{bom}{new}"), &mut out)
     } else {
-        out.write_all(format!("{}{new}", bom(&bytes)).as_bytes())
+        out.write_all(format!("{bom}{new}").as_bytes())
     };
     written.map_err(|e| format!("cannot write output: {e}"))?;
     Ok(if args.check && new != text {
