@@ -77,7 +77,13 @@ pub fn format(text: &str, kind: FileKind) -> Result<String, Refusal> {
     };
     refuse_unsupported(&body, &tree)?;
     let comments = Comments::scan(&body, &tree)?;
-    let out = print::print(&body, &tree, &comments, kind);
+    let out = print::print(&body, &tree, &comments, kind).map_err(|node| {
+        unsupported(
+            &body,
+            tree.range(node).start,
+            "has a comment after a value whose key has one too; join the two or move one above the key",
+        )
+    })?;
     verify::verify(&body, &tree, &comments, &out, kind)?;
     let out = if crlf { out.replace('\n', "\r\n") } else { out };
     Ok(format!("{bom}{out}"))

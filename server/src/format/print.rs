@@ -11,23 +11,25 @@ use crate::check::SUPPRESSION_MARKER;
 use crate::syntax::{Entry, NodeId, NodeKind, ScalarStyle, Tree};
 use crate::workspace::FileKind;
 
-pub(super) fn print(text: &str, tree: &Tree, comments: &Comments, kind: FileKind) -> String {
+/// The text in the layout; `Err` with the node whose trailing comment would have shared a line
+/// with another one (a key's and its value's, written on two lines), which is refused.
+pub(super) fn print(text: &str, tree: &Tree, comments: &Comments, kind: FileKind) -> Result<String, NodeId> {
     let mut p = Printer {
         text,
         tree,
         comments,
         out: String::with_capacity(text.len() + text.len() / 8),
+        clash: None,
     };
     p.document(Shape::Root(kind));
-    if text.contains(COMMENT_MARK) {
-        p.out.replace(COMMENT_MARK, "  ")
-    } else {
-        align_comments(&p.out)
+    match p.clash {
+        Some(node) => Err(node),
+        None => Ok(align_comments(&p.out)),
     }
 }
 
 /// Where a trailing comment starts in the printed text, until [`align_comments`] replaces it
-/// with spaces. YAML text cannot hold a NUL; a text that does anyway gets two spaces instead.
+/// with spaces; a parsed YAML text holds no NUL.
 const COMMENT_MARK: char = '\0';
 
 /// Trailing comments on consecutive lines start in one column, two spaces after the widest
@@ -65,6 +67,8 @@ struct Printer<'a> {
     tree: &'a Tree,
     comments: &'a Comments,
     out: String,
+    /// The first node whose trailing comment found another on its line.
+    clash: Option<NodeId>,
 }
 
 impl Printer<'_> {
@@ -144,6 +148,10 @@ impl Printer<'_> {
     /// at the end).
     fn trail(&mut self, node: NodeId) {
         if let Some(c) = self.comments.trailing.get(&node) {
+            let line = &self.out[self.out.rfind('\n').map_or(0, |i| i + 1)..];
+            if line.contains(COMMENT_MARK) {
+                self.clash.get_or_insert(node);
+            }
             self.out.push(COMMENT_MARK);
             self.out.push_str(c);
         }

@@ -186,6 +186,10 @@ fn syntax_errors_and_yaml_the_layout_cannot_reproduce_are_refused() {
         ),
         ("policy:\n  # why\n  p\n", "between a key and its value"),
         ("policy: p\rtitle: t\n", "carriage return"),
+        (
+            "policy: p\ntitle:  # who\n  T  # team\n",
+            "line 3 has a comment after a value whose key has one too",
+        ),
     ] {
         match format(text, FileKind::Policy) {
             Err(Refusal::Unsupported(message)) => assert!(message.contains(why), "{text:?}: {message}"),
