@@ -1236,39 +1236,33 @@ fn formatting_a_file_with_an_anchor_shows_why_it_is_left_as_it_is() {
     server.open(&uri, text);
     server.publish_version(&uri, 1);
     let options = json!({ "tabSize": 2, "insertSpaces": true });
-    let requests = [
-        (
-            "textDocument/formatting",
-            json!({ "textDocument": { "uri": uri }, "options": options }),
-        ),
-        (
-            "textDocument/rangeFormatting",
-            json!({ "textDocument": { "uri": uri }, "range": range(0, 0, 5, 0), "options": options }),
-        ),
-    ];
-    for (method, params) in requests {
-        assert_eq!(
-            server.ok(method, params),
-            json!([]),
-            "{method}: the file is left as it is"
-        );
+    let format = || {
+        let params = json!({ "textDocument": { "uri": uri }, "options": options });
+        assert_eq!(server.ok("textDocument/formatting", params), json!([]), "left as it is");
+    };
+    let shown = |line: &str| {
         let shown = server.notification("window/showMessage");
-        assert_eq!(shown["params"]["type"], 2, "{method}: a warning: {shown}");
-        let message = shown["params"]["message"].as_str().unwrap();
-        for part in [
-            "`bot.usecases.yaml`",
-            "line 4 defines an anchor",
-            "format this file by hand",
-        ] {
-            assert!(message.contains(part), "{method}: the message says {part}: {message}");
+        assert_eq!(shown["params"]["type"], 2, "a warning: {shown}");
+        let message = shown["params"]["message"].as_str().unwrap().to_owned();
+        for part in ["`bot.usecases.yaml`", line, "format this file by hand"] {
+            assert!(message.contains(part), "the message says {part}: {message}");
         }
-        server.settle();
-        assert_eq!(
-            server.queued("window/showMessage"),
-            Vec::<Value>::new(),
-            "{method}: one message per request"
-        );
-    }
+        message
+    };
+    format();
+    let message = shown("line 4 defines an anchor");
+    // Asked again (format on save, a range on paste): the same reason goes to the log only.
+    let params = json!({ "textDocument": { "uri": uri }, "range": range(0, 0, 5, 0), "options": options });
+    assert_eq!(server.ok("textDocument/rangeFormatting", params), json!([]));
+    let logged = server.notification("window/logMessage");
+    assert_eq!(logged["params"]["message"], message.as_str());
+    server.settle();
+    assert_eq!(server.queued("window/showMessage"), Vec::<Value>::new(), "shown once");
+    // Another reason is shown again.
+    server.change(&uri, 2, json!([{ "text": format!("# about\n{text}") }]));
+    server.publish_version(&uri, 2);
+    format();
+    shown("line 5 defines an anchor");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! a snapshot on a blocking thread, with panics turned into error responses; disk reads and
 //! parsing run in the background (`indexing`). `state.rs` describes the model.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
@@ -36,6 +37,9 @@ pub struct Charter {
     /// Told when an indexing ends: pulls held back for it ask again.
     indexed: Arc<Notify>,
     capabilities: Mutex<ClientFlags>,
+    /// Per document, the last reason shown for leaving it unformatted: format on save or on
+    /// paste asks again and again, and the same warning each time would be noise.
+    refusals_shown: Mutex<HashMap<Uri, String>>,
 }
 
 /// The paths of the bundled policies, in the workspace's order.
@@ -72,6 +76,7 @@ impl Charter {
             wake,
             indexed: Arc::new(Notify::new()),
             capabilities: Mutex::new(ClientFlags::default()),
+            refusals_shown: Mutex::default(),
         }
     }
 
@@ -180,10 +185,25 @@ impl Charter {
     }
 
     /// A formatting answer's edits, after showing why the file was left as it is: no edits
-    /// alone would look like a file already formatted.
-    async fn formatted(&self, formatted: handlers::formatting::Formatted) -> Option<Vec<TextEdit>> {
+    /// alone would look like a file already formatted. A reason already shown for the document
+    /// goes to the log instead.
+    async fn formatted(&self, uri: Uri, formatted: handlers::formatting::Formatted) -> Option<Vec<TextEdit>> {
+        let shown = {
+            let mut shown = self.refusals_shown.lock().unwrap_or_else(|e| e.into_inner());
+            match &formatted.refused {
+                Some(message) => shown.insert(uri, message.clone()).as_ref() == Some(message),
+                None => {
+                    shown.remove(&uri);
+                    false
+                }
+            }
+        };
         if let Some(message) = formatted.refused {
-            self.client.show_message(MessageType::WARNING, message).await;
+            let kind = if shown { MessageType::LOG } else { MessageType::WARNING };
+            match shown {
+                true => self.client.log_message(kind, message).await,
+                false => self.client.show_message(kind, message).await,
+            }
         }
         formatted.edits
     }
@@ -383,15 +403,17 @@ impl LanguageServer for Charter {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
         let formatted = self.read("formatting", params, handlers::formatting::document).await?;
-        Ok(self.formatted(formatted).await)
+        Ok(self.formatted(uri, formatted).await)
     }
 
     async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri.clone();
         let formatted = self
             .read("rangeFormatting", params, handlers::formatting::range)
             .await?;
-        Ok(self.formatted(formatted).await)
+        Ok(self.formatted(uri, formatted).await)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
