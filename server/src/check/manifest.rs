@@ -627,12 +627,15 @@ fn newer_version<'c>(cx: &'c Context, doc: &ManifestDoc) -> Option<Newer<'c>> {
 }
 
 /// The manifest's `policy:` reference when `superseded-policy` is reported on it: the check's
-/// own decision, for editors that mark the reference deprecated.
+/// own decision, suppression comments included, for editors that mark the reference deprecated.
 pub fn superseded_reference(cx: &Context, file: FileId) -> Option<TextRange> {
-    let doc = cx.ws.file(file).manifest()?;
+    let source = cx.ws.file(file);
+    let doc = source.manifest()?;
     governing(cx, doc, &mut Vec::new())?;
     newer_version(cx, doc)?;
-    Some(doc.policy.as_ref()?.range)
+    let range = doc.policy.as_ref()?.range;
+    let silenced = super::suppress::is_suppressed(&source.text, range.start, Code::SupersededPolicy);
+    (!silenced).then_some(range)
 }
 
 /// The newer version in effect today (its date and file) that supersedes the version a

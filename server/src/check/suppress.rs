@@ -21,6 +21,12 @@ pub fn apply_suppressions(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagn
         .collect()
 }
 
+/// Whether a `charter-ignore` comment of `text` silences `code` for a warning or hint starting
+/// at `offset`: for editor features that show what a diagnostic would (a deprecated token).
+pub fn is_suppressed(text: &str, offset: usize, code: Code) -> bool {
+    text.contains(MARKER) && Lines::new(text).suppresses(offset, code)
+}
+
 /// The text's lines, through the one line index of `text`.
 struct Lines<'t> {
     text: &'t str,

@@ -173,21 +173,28 @@ $0";
 
     #[test]
     fn the_reference_superseded_policy_is_reported_on_is_marked_deprecated() {
-        let manifest =
+        let deprecated_and_reported = |manifest: &str| {
+            let (cx, file, _) = fixture(&[("bot.usecases.yaml", manifest)]);
+            let reported: Vec<TextRange> = cx
+                .check_file(file)
+                .iter()
+                .filter(|d| d.code == crate::diagnostic::Code::SupersededPolicy)
+                .map(|d| d.range)
+                .collect();
+            let marked: Vec<TextRange> = semantic_tokens(&cx, file, None)
+                .iter()
+                .filter(|t| t.deprecated)
+                .map(|t| t.range)
+                .collect();
+            (marked, reported)
+        };
+        let pinned =
             "manifest: bot\npolicy: anthropic-usage@2024-06-06\nuse-cases:\n  - { id: u, categories: [general] }\n$0";
-        let (cx, file, _) = fixture(&[("bot.usecases.yaml", manifest)]);
-        let reported: Vec<TextRange> = cx
-            .check_file(file)
-            .iter()
-            .filter(|d| d.code == crate::diagnostic::Code::SupersededPolicy)
-            .map(|d| d.range)
-            .collect();
-        let marked: Vec<TextRange> = semantic_tokens(&cx, file, None)
-            .iter()
-            .filter(|t| t.deprecated)
-            .map(|t| t.range)
-            .collect();
+        let (marked, reported) = deprecated_and_reported(pinned);
         assert_eq!(reported.len(), 1);
         assert_eq!(marked, reported);
+        // Silenced by a suppression comment: neither reported nor struck through.
+        let silenced = pinned.replace("2024-06-06", "2024-06-06  # charter-ignore: superseded-policy");
+        assert_eq!(deprecated_and_reported(&silenced), (vec![], vec![]));
     }
 }
