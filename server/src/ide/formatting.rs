@@ -8,10 +8,10 @@
 //! in another, so a key alone fails where its item passes; other items are never touched.
 
 use crate::diagnostic::Edit;
-use crate::format::part::{Step, find, parts};
+use crate::format::part::{Step, find, parts, whole_lines};
 use crate::format::{Refusal, format, line_diff, lines};
 use crate::syntax::{Limits, parse};
-use crate::text::{TextRange, line_start_of};
+use crate::text::TextRange;
 use crate::workspace::FileKind;
 
 /// The edits that put `text` in the canonical layout; with `within` (a range formatting
@@ -88,17 +88,6 @@ fn in_range(text: &str, kind: FileKind, new: &str, edits: Vec<Edit>, range: Text
         }
     }
     edits
-}
-
-/// `r` widened to whole lines: from the start of its first line (the `- ` before an item, the
-/// indentation before a key) to after the line break ending its last line.
-fn whole_lines(text: &str, r: TextRange) -> TextRange {
-    let end = if r.end == 0 || text[..r.end].ends_with('\n') {
-        r.end
-    } else {
-        text[r.end..].find('\n').map_or(text.len(), |i| r.end + i + 1)
-    };
-    TextRange::new(line_start_of(text, r.start), end)
 }
 
 fn touches(a: TextRange, b: TextRange) -> bool {
