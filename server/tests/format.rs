@@ -284,16 +284,16 @@ fn range_formatting_over_random_ranges_keeps_the_meaning() {
             // A one-line range inside a top-level key gets edits within that key's lines only,
             // even where a whole-file diff pairs its moved lines with another key's. (Keys that
             // start their lines: an indented root may have to move as a whole.)
-            if round > 0 {
-                if let Some(key) = top_level.iter().find(|k| k.start <= start && end <= k.end) {
-                    assert!(
-                        edits
-                            .iter()
-                            .all(|e| key.start <= e.range.start && e.range.end <= key.end),
-                        "{name}: range {start}..{end} in the top-level key at {key:?} got {edits:?}"
-                    );
-                    within_key += 1;
-                }
+            if round > 0
+                && let Some(key) = top_level.iter().find(|k| k.start <= start && end <= k.end)
+            {
+                assert!(
+                    edits
+                        .iter()
+                        .all(|e| key.start <= e.range.start && e.range.end <= key.end),
+                    "{name}: range {start}..{end} in the top-level key at {key:?} got {edits:?}"
+                );
+                within_key += 1;
             }
             checked += 1;
         }
