@@ -1226,6 +1226,41 @@ fn formatting_edits_the_changed_lines_only() {
     assert_eq!(server.queued("window/showMessage"), Vec::<Value>::new());
 }
 
+/// Each rule written `effect`, `categories`, `id` gets its `id` moved up: *Format Selection* on
+/// the second rule's `id` line formats the second rule and leaves the first as it is.
+#[test]
+fn range_formatting_edits_the_rule_around_the_selection_only() {
+    let ws = TempDir::new("range-formatting");
+    let rule = |i: u32| format!("  - effect: prohibit\n    categories: [c{i}]\n    id: r{i}\n");
+    let messy = format!("policy: p\nrules:\n{}{}", rule(1), rule(2));
+    let uri = ws.uri("p.policy.yaml");
+    let server = Server::start(&workspace_client(&ws));
+    server.open(&uri, &messy);
+    server.publish_version(&uri, 1);
+    let edits = server.ok(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri }, "range": range(7, 4, 7, 9), "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let edits = edits.as_array().unwrap();
+    assert!(!edits.is_empty());
+    // Rule 2 is lines 5 to 7; an edit ending at the start of line 8 ends with it.
+    for e in edits {
+        let (start, end) = (&e["range"]["start"], &e["range"]["end"]);
+        assert!(start["line"].as_u64() >= Some(5), "{edits:?}");
+        assert!(
+            end["line"].as_u64() <= Some(7) || end == &json!({ "line": 8, "character": 0 }),
+            "{edits:?}"
+        );
+    }
+    assert_eq!(
+        apply_edits(&messy, edits, true),
+        format!(
+            "policy: p\nrules:\n{}  - id: r2\n    effect: prohibit\n    categories: [c2]\n",
+            rule(1)
+        )
+    );
+}
+
 #[test]
 fn formatting_a_file_with_an_anchor_shows_why_it_is_left_as_it_is() {
     let ws = TempDir::new("formatting-anchor");

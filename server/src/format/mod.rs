@@ -9,6 +9,7 @@
 mod comments;
 mod diff;
 mod order;
+pub mod part;
 mod print;
 mod scalar;
 mod verify;

@@ -2,14 +2,16 @@
 //! run of lines rather than one replacing the whole file, so that the editor keeps cursors,
 //! marks and folds on the lines that do not change.
 //!
-//! A range gets the edits of the smallest key or item around it whose edits, applied alone,
-//! keep the document's meaning: moving a key is a deletion in one place and an insertion in
-//! another, and only one of the two would lose the key or write it twice.
+//! A range gets the edits of the smallest key or list item around it that can be formatted
+//! alone: its lines are replaced by its lines in the formatted text, which must keep the
+//! document's meaning. Moving a key inside an item is a deletion in one place and an insertion
+//! in another, so a key alone fails where its item passes; other items are never touched.
 
 use crate::diagnostic::Edit;
+use crate::format::part::{Step, find, parts, whole_lines};
 use crate::format::{Refusal, format, line_diff, lines};
 use crate::syntax::{Limits, parse};
-use crate::text::{TextRange, line_start_of};
+use crate::text::TextRange;
 use crate::workspace::FileKind;
 
 /// The edits that put `text` in the canonical layout; with `within` (a range formatting
@@ -18,18 +20,19 @@ use crate::workspace::FileKind;
 /// is ([`refusal_message`] says what to tell the user).
 pub fn formatting(text: &str, kind: FileKind, within: Option<TextRange>) -> Result<Vec<Edit>, Refusal> {
     let new = format(text, kind)?;
-    let edits = line_edits(text, &new);
+    let edits = line_edits(text, &new, 0);
     Ok(match within {
         None => edits,
         Some(range) => in_range(text, kind, &new, edits, range),
     })
 }
 
-/// One edit per run of changed lines.
-fn line_edits(text: &str, new: &str) -> Vec<Edit> {
+/// One edit per run of changed lines between `text` and `new`, which start at `base` in the
+/// document.
+fn line_edits(text: &str, new: &str, base: usize) -> Vec<Edit> {
     let (old_lines, new_lines) = (lines(text), lines(new));
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(old_lines.iter().scan(0, |at, l| {
+    let starts: Vec<usize> = std::iter::once(base)
+        .chain(old_lines.iter().scan(base, |at, l| {
             *at += l.len();
             Some(*at)
         }))
@@ -54,45 +57,37 @@ pub fn refusal_message(path: &str, refusal: &Refusal) -> Option<String> {
     Some(format!("Charter left `{name}` as it is: {}", refusal.reason()))
 }
 
-/// The edits for `range`: those touching it, else those of the keys and items around it from
-/// the innermost out, the first set that keeps the meaning; all of them if none does.
+/// The edits for `range`: none when no edit of the whole file touches it; else those that
+/// format the innermost key or list item around it whose formatted lines, put in place of its
+/// lines, keep the meaning; the edits of the whole file when no key or item does. A key or item
+/// is found in the formatted text by its place (keys and item numbers), as key order may have
+/// moved it: a diff of the whole file would pair its lines with those of its neighbours.
 fn in_range(text: &str, kind: FileKind, new: &str, edits: Vec<Edit>, range: TextRange) -> Vec<Edit> {
     if !edits.iter().any(|e| touches(e.range, range)) {
         return Vec::new();
     }
-    let tree = parse(text, &Limits::default()).tree;
-    let mut around: Vec<TextRange> = tree
-        .reachable()
+    let new_tree = parse(new, &Limits::default()).tree;
+    let mut around: Vec<(TextRange, Vec<Step>)> = parts(&parse(text, &Limits::default()).tree)
         .into_iter()
-        .map(|id| tree.range(id))
-        .filter(|r| r.start <= range.start && range.end <= r.end)
-        // From the start of its line: the `- ` before an item, the indentation before a key.
-        .map(|r| TextRange::new(line_start_of(text, r.start), r.end))
+        .map(|(place, r)| (whole_lines(text, r), place))
+        .filter(|(lines, _)| lines.start <= range.start && range.end <= lines.end)
         .collect();
-    around.sort_by_key(|r| r.len());
-    around.dedup();
-    for span in std::iter::once(range).chain(around) {
-        let chosen = touching(&edits, span);
-        if chosen.len() == edits.len() {
-            break;
-        }
-        if keeps_meaning(text, kind, new, &chosen) {
-            return chosen;
+    // Innermost first: children come after their parents, and a child may span the same lines.
+    around.reverse();
+    around.sort_by_key(|(lines, _)| lines.len());
+    for (old, place) in around {
+        let Some(at) = find(&new_tree, &place) else { continue };
+        let formatted = whole_lines(new, at);
+        let edit = Edit {
+            range: old,
+            new_text: new[formatted.start..formatted.end].to_owned(),
+        };
+        if keeps_meaning(text, kind, new, std::slice::from_ref(&edit)) {
+            // The same change as `edit`, in runs of changed lines, so that cursors survive.
+            return line_edits(&text[old.start..old.end], &edit.new_text, old.start);
         }
     }
     edits
-}
-
-/// The edits touching `span`, and those touching them, until no more join.
-fn touching(edits: &[Edit], mut span: TextRange) -> Vec<Edit> {
-    loop {
-        let chosen: Vec<Edit> = edits.iter().filter(|e| touches(e.range, span)).cloned().collect();
-        let covered = chosen.iter().fold(span, |s, e| s.cover(e.range));
-        if covered == span {
-            return chosen;
-        }
-        span = covered;
-    }
 }
 
 fn touches(a: TextRange, b: TextRange) -> bool {
@@ -129,12 +124,19 @@ mod tests {
         assert!(edits.len() > 1, "one edit per changed run: {edits:?}");
     }
 
+    /// A range on the key `b` formats `b` (its value's indentation), not `a` nor the rules.
     #[test]
-    fn a_range_gets_only_the_edits_that_touch_it() {
+    fn a_range_gets_the_edits_of_the_key_around_it() {
         let at = MESSY.find("  b:").unwrap();
         let edits = formatting(MESSY, FileKind::Policy, Some(TextRange::new(at, at + 4))).unwrap();
-        assert!(!edits.is_empty());
-        assert!(edits.iter().all(|e| e.range.start <= at + 4 && e.range.end >= at));
+        let b_end = MESSY.find("rules:").unwrap();
+        assert_eq!(
+            edits,
+            [Edit {
+                range: TextRange::new(at + 5, b_end),
+                new_text: "    summary: B.\n".into()
+            }]
+        );
         assert!(edits.len() < formatting(MESSY, FileKind::Policy, None).unwrap().len());
         let applied = apply(MESSY, &edits);
         assert_ne!(applied, MESSY);
@@ -166,6 +168,47 @@ mod tests {
             formatting(text, FileKind::Policy, Some(TextRange::new(0, 3))).unwrap(),
             []
         );
+    }
+
+    /// `n` rules written `effect`, `categories`, `id`: formatting moves each `id` up two lines.
+    fn rules(n: usize) -> String {
+        let rules: String = (0..n)
+            .map(|i| format!("  - effect: prohibit\n    categories: [c{i}]\n    id: r{i}\n"))
+            .collect();
+        format!("policy: p\nrules:\n{rules}")
+    }
+
+    /// The whole lines of rule `i` in `rules(n)`.
+    fn rule_lines(text: &str, i: usize) -> TextRange {
+        let start = text.match_indices("  - effect").nth(i).unwrap().0;
+        let end = text.find(&format!("    id: r{i}\n")).unwrap() + format!("    id: r{i}\n").len();
+        TextRange::new(start, end)
+    }
+
+    /// A selection on one rule's `id` line formats that rule and leaves every other rule's
+    /// lines as they are, however many rules the whole-file diff pairs across.
+    #[test]
+    fn a_range_in_one_rule_formats_that_rule_only() {
+        for (n, i) in [(2, 1), (300, 150)] {
+            let text = rules(n);
+            let id = text.find(&format!("    id: r{i}\n")).unwrap();
+            let edits = formatting(&text, FileKind::Policy, Some(TextRange::new(id + 4, id + 9))).unwrap();
+            let rule = rule_lines(&text, i);
+            assert!(!edits.is_empty(), "{n} rules");
+            assert!(
+                edits
+                    .iter()
+                    .all(|e| rule.start <= e.range.start && e.range.end <= rule.end),
+                "{n} rules, rule {i} is {rule:?}: {edits:?}"
+            );
+            let applied = apply(&text, &edits);
+            assert!(applied.contains(&format!("  - id: r{i}\n    effect: prohibit\n    categories: [c{i}]\n")));
+            assert_eq!(applied.matches("  - effect: prohibit").count(), n - 1, "{n} rules");
+            assert_eq!(
+                format(&applied, FileKind::Policy).ok(),
+                format(&text, FileKind::Policy).ok()
+            );
+        }
     }
 
     #[test]
