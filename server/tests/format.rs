@@ -81,13 +81,7 @@ fn check_json(base: &Workspace, text: &str, kind: FileKind) -> Vec<Value> {
     let id = ws.add(path.into(), text.into(), kind, false);
     let cx = Context::new(ws, charter::model::Date::parse("2026-01-01").unwrap());
     let results = vec![(id, cx.check_file(id))];
-    let sources = |f: FileId| {
-        let file = cx.ws.file(f);
-        Source {
-            path: &file.path,
-            text: &file.text,
-        }
-    };
+    let sources = |f: FileId| Source::of(&cx.ws, f);
     let mut out = Vec::new();
     render(
         Format::Json,

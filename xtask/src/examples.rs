@@ -156,13 +156,7 @@ pub fn check(files: &[File]) -> Vec<Reported> {
 pub fn human_output(files: &[File]) -> String {
     let (cx, ids) = context(files);
     let results: Vec<(FileId, Vec<Diagnostic>)> = ids.iter().map(|&f| (f, cx.check_file(f))).collect();
-    let sources = |f: FileId| {
-        let file = cx.ws.file(f);
-        Source {
-            path: &file.path,
-            text: &file.text,
-        }
-    };
+    let sources = |f: FileId| Source::of(&cx.ws, f);
     let mut out = Vec::new();
     render(
         Format::Human,

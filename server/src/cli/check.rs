@@ -41,13 +41,7 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
         .copied()
         .zip(cx.check_files(&loaded.reported))
         .collect();
-    let sources = |f: FileId| {
-        let file = cx.ws.file(f);
-        Source {
-            path: &file.path,
-            text: &file.text,
-        }
-    };
+    let sources = |f: FileId| Source::of(&cx.ws, f);
     let color =
         args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();

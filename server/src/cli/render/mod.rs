@@ -14,6 +14,7 @@ use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::text::{Encoding, LineIndex, TextRange};
+use crate::workspace::Workspace;
 
 /// The output formats of `charter check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +30,17 @@ pub enum Format {
 pub struct Source<'a> {
     pub path: &'a str,
     pub text: &'a str,
+}
+
+impl<'a> Source<'a> {
+    /// A file of `ws` (bundled policies included), as `charter check` names it.
+    pub fn of(ws: &'a Workspace, file: FileId) -> Self {
+        let file = ws.file(file);
+        Source {
+            path: &file.path,
+            text: &file.text,
+        }
+    }
 }
 
 /// Renders the diagnostics of `results` (file, its diagnostics in order) to `out`. `sources`
