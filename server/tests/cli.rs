@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{Run, TempDir, charter, charter_with_env, in_repo, repo};
+use support::{Run, SHADOWED_POLICY, TempDir, charter, charter_with_env, in_repo, repo};
 
 /// The day every test judges as of, unless it is about `--today` itself.
 const TODAY: &str = "2026-01-01";
@@ -513,29 +513,6 @@ fn check_without_a_path_checks_the_current_folder() {
 // ---------------------------------------------------------------------------------------------
 // SARIF and GitHub formats agree with JSON
 // ---------------------------------------------------------------------------------------------
-
-/// A policy whose `prohibit a` is shadowed by an `allow` on each of `a`'s children.
-const SHADOWED_POLICY: &str = "\
-policy: shadow-demo
-version: 2025-01-01
-categories:
-  a:
-    summary: A group.
-  a.one:
-    summary: First child.
-  a.two:
-    summary: Second child.
-rules:
-  - id: prohibit-a
-    effect: prohibit
-    categories: [a]
-  - id: allow-one
-    effect: allow
-    categories: [a.one]
-  - id: allow-two
-    effect: allow
-    categories: [a.two]
-";
 
 /// A policy with two `allow` rules either of which could go: hints only.
 const REDUNDANT_POLICY: &str = "\

@@ -15,7 +15,7 @@ use serde_json::Value;
 mod sarif_schema;
 mod support;
 
-use support::{charter, repo};
+use support::{SHADOWED_POLICY, charter, repo};
 
 const TODAY: &str = "2026-01-01";
 
@@ -304,29 +304,6 @@ use-cases:
     categories: [general.education]
 ";
 
-/// `prohibit-a` is shadowed by an `allow` on each of `a`'s children: one warning.
-const ONLY_A_WARNING: &str = "\
-policy: shadow-demo
-version: 2025-01-01
-categories:
-  a:
-    summary: A group.
-  a.one:
-    summary: First child.
-  a.two:
-    summary: Second child.
-rules:
-  - id: prohibit-a
-    effect: prohibit
-    categories: [a]
-  - id: allow-one
-    effect: allow
-    categories: [a.one]
-  - id: allow-two
-    effect: allow
-    categories: [a.two]
-";
-
 #[test]
 fn a_clean_workspace_passes_with_an_empty_log() {
     let runner = Runner::new("clean");
@@ -351,7 +328,7 @@ fn a_clean_workspace_passes_with_an_empty_log() {
 #[test]
 fn deny_warnings_fails_on_a_warning() {
     let runner = Runner::new("warning");
-    runner.write("shadow.policy.yaml", ONLY_A_WARNING);
+    runner.write("shadow.policy.yaml", SHADOWED_POLICY);
     let lenient = runner.check(&[]);
     assert_eq!(lenient.code, 0, "{lenient:#?}");
     assert_eq!(lenient.output("warnings"), "1", "{lenient:#?}");
@@ -376,7 +353,7 @@ fn several_paths_a_policy_path_and_a_sarif_file() {
         "unchecked/bad.usecases.yaml",
         "manifest: x\npolicy: nowhere\nuse-cases: []\n",
     );
-    runner.write("shared policies/shadow.policy.yaml", ONLY_A_WARNING);
+    runner.write("shared policies/shadow.policy.yaml", SHADOWED_POLICY);
     let step = runner.check(&[
         ("PATHS", "team a\n  team b/legacy.usecases.yaml  \n"),
         ("POLICY_PATH", "shared policies\n"),

@@ -24,12 +24,15 @@ use serde_json::{Value, json};
 
 mod run;
 mod temp;
+mod yaml;
 
 // Each test binary compiles this folder and uses only part of it.
 #[allow(unused_imports)]
 pub use run::*;
 #[allow(unused_imports)]
 pub use temp::*;
+#[allow(unused_imports)]
+pub use yaml::*;
 
 /// How long any single wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
