@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::{Refusal, scalar, unsupported};
 use crate::check::SUPPRESSION_MARKER;
 use crate::syntax::{Entry, NodeId, NodeKind, ScalarStyle, Tree};
+use crate::text::TextRange;
 
 /// A line kept above a key or item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,17 @@ pub(super) struct Comments {
     pub footer: Vec<GapLine>,
     /// Every comment's text, in the order of the text.
     pub all: Vec<String>,
+}
+
+/// Every comment of `text`: from a `#` outside every scalar to the end of its line (a `\r`
+/// before the line feed left out), in text order. The one answer to "is this `#` a comment"
+/// for the formatter and for folding.
+pub fn comment_ranges(text: &str, tree: &Tree) -> Vec<TextRange> {
+    Scalars::of(text, tree)
+        .comment_spans(text)
+        .into_iter()
+        .map(|(start, end)| TextRange::new(start, start + text[start..end].trim_end_matches('\r').len()))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

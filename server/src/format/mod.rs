@@ -16,6 +16,7 @@ mod verify;
 
 use std::borrow::Cow;
 
+pub use comments::comment_ranges;
 pub use diff::{Hunk, line_diff, lines};
 
 use crate::diagnostic::Diagnostic;

@@ -9,6 +9,7 @@
 use super::{Fold, FoldKind};
 use crate::check::Context;
 use crate::diagnostic::FileId;
+use crate::format::comment_ranges;
 use crate::syntax::{NodeKind, ScalarStyle, Tree};
 use crate::text::TextRange;
 
@@ -17,7 +18,7 @@ pub fn folding_ranges(cx: &Context, file: FileId) -> Vec<Fold> {
     let source = cx.ws.file(file);
     let tree = source.tree();
     let mut folds = node_folds(tree);
-    folds.extend(comment_folds(&source.text, &non_plain_scalars(tree)));
+    folds.extend(comment_folds(&source.text, &comment_ranges(&source.text, tree)));
     folds.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
     folds.dedup_by_key(|f| f.range);
     folds
@@ -65,33 +66,21 @@ fn foldable(tree: &Tree, id: crate::syntax::NodeId) -> bool {
     }
 }
 
-/// Quoted and block scalars, sorted (they never overlap): inside them, a line starting with `#`
-/// is content, not a comment.
-fn non_plain_scalars(tree: &Tree) -> Vec<TextRange> {
-    let mut ranges: Vec<TextRange> = tree
-        .reachable()
-        .into_iter()
-        .filter(|&id| tree.scalar(id).is_some_and(|s| !matches!(s.style, ScalarStyle::Plain)))
-        .map(|id| tree.range(id))
-        .collect();
-    ranges.sort();
-    ranges
-}
-
-/// Whether `offset` lies in one of `sorted` (disjoint ranges): a binary search, as a big file
-/// has thousands of quoted scalars.
-fn inside_any(sorted: &[TextRange], offset: usize) -> bool {
-    let after = sorted.partition_point(|r| r.start <= offset);
-    after > 0 && sorted[after - 1].contains(offset)
-}
-
 /// Runs of two or more consecutive lines holding only a comment, from the first `#` to the end
 /// of the last comment.
-fn comment_folds(text: &str, scalars: &[TextRange]) -> Vec<Fold> {
+fn comment_folds(text: &str, comments: &[TextRange]) -> Vec<Fold> {
+    let own_line = |c: &&TextRange| {
+        let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
+        text[line_start..c.start].trim_start_matches([' ', '\t']).is_empty()
+    };
+    // Only white space and one line break between the end of one comment and the next.
+    let next_line = |end: usize, start: usize| {
+        let gap = &text[end..start];
+        gap.matches('\n').count() == 1 && gap.trim_matches([' ', '\t', '\r', '\n']).is_empty()
+    };
     let mut out = Vec::new();
-    let mut run: Option<(TextRange, usize)> = None; // (range so far, lines in it)
-    let mut flush = |run: &mut Option<(TextRange, usize)>| {
-        if let Some((range, lines)) = run.take()
+    let mut flush = |run: Option<(TextRange, usize)>| {
+        if let Some((range, lines)) = run
             && lines > 1
         {
             out.push(Fold {
@@ -100,24 +89,17 @@ fn comment_folds(text: &str, scalars: &[TextRange]) -> Vec<Fold> {
             });
         }
     };
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
-        let hash = start + indent;
-        let comment = content[indent..].starts_with('#') && !inside_any(scalars, hash);
-        if comment {
-            let range = TextRange::new(hash, start + content.len());
-            run = Some(match run {
-                Some((so_far, lines)) => (so_far.cover(range), lines + 1),
-                None => (range, 1),
-            });
-        } else {
-            flush(&mut run);
-        }
-        start += line.len();
+    let mut run: Option<(TextRange, usize)> = None; // (range so far, lines in it)
+    for &comment in comments.iter().filter(own_line) {
+        run = match run {
+            Some((so_far, lines)) if next_line(so_far.end, comment.start) => Some((so_far.cover(comment), lines + 1)),
+            done => {
+                flush(done);
+                Some((comment, 1))
+            }
+        };
     }
-    flush(&mut run);
+    flush(run);
     out
 }
 
